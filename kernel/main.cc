@@ -1,0 +1,207 @@
+// kernel/main.cc: the boot order after the platform hands over, written once.
+//   boot hart: per-hart state -> page allocator -> heap -> kernel address space -> guarded stack
+//   -> interrupts -> start the other harts -> self-tests on every hart -> requested fault tests
+//   -> the console monitor.
+//   other harts: address space -> guarded stack -> interrupts -> per-hart self-tests -> idle.
+#include <atomic>
+
+#include "kernel/lib/bootargs.h"
+#include "kernel/lib/log.h"
+#include "kernel/lib/panic.h"
+#include "kernel/monitor.h"
+#include "kernel/sched/per_hart.h"
+#include "kernel/vm/heap.h"
+#include "kernel/vm/kernel_aspace.h"
+#include "kernel/vm/pmm.h"
+#include "platform/platform.h"
+#include "tests/kernel/selftest.h"
+
+extern "C" [[noreturn]] void call_on_stack(koios::u64 top, void (*fn)(void*), void* arg);
+
+namespace kernel {
+
+// Named in the stack-overflow test's expected backtrace; defined below the boot code.
+[[gnu::noinline]] koios::u64 overflow_stack_recursively(koios::u64 depth);
+
+namespace {
+
+using koios::u32;
+using koios::u64;
+
+constexpr const char* kVersion = "0.1.0";
+constexpr u64 kEmergencyStackSize = 8192;
+constexpr u64 kSecondaryBootStackSize = 8192;
+constexpr u64 kHartStartTimeoutNs = 1'000'000'000;
+
+alignas(16) unsigned char g_emergency_stacks[platform::kMaxCpus][kEmergencyStackSize];
+alignas(16) unsigned char g_secondary_boot_stacks[platform::kMaxCpus][kSecondaryBootStackSize];
+
+void init_per_hart(u32 cpu) {
+  PerHart& h = hart(cpu);
+  h.cpu = cpu;
+  h.hart_id = platform::hart_id_of(cpu);
+  h.emergency_low = reinterpret_cast<u64>(g_emergency_stacks[cpu]);
+  h.emergency_top = h.emergency_low + kEmergencyStackSize;
+  h.boot_stack_top = reinterpret_cast<u64>(g_secondary_boot_stacks[cpu]) + kSecondaryBootStackSize;
+}
+
+// Moves the calling hart onto its guarded stack and continues in `next`.
+[[noreturn]] void switch_to_guarded_stack(void (*next)(void*)) {
+  PerHart& h = this_hart();
+  auto stack = aspace::create_stack(h.cpu);
+  if (!stack.ok()) panic("no kernel stack for hart %lu: %s", h.hart_id, koios::status_name(stack.status()));
+  h.stack_top = stack.value().top;
+  // Until the switch the hart runs on its boot stack, so trap.S checks against that one.
+  call_on_stack(h.stack_top, next, &h);
+}
+
+bool break_if_asked(const BootArgs& args) {
+  char names[128];
+  if (args.get("selftest.break", names, sizeof names)) {
+    selftest::set_broken(names);
+    return true;
+  }
+  return false;
+}
+
+void run_requested_fault(const BootArgs& args) {
+  if (args.has("fault", "panic")) panic("forced panic requested by fault=panic");
+  if (args.has("fault", "stack_overflow")) {
+    LOG_INFO("fault=stack_overflow: recursing until the guard page stops us");
+    overflow_stack_recursively(0);
+  }
+  if (args.has("fault", "bad_dtb")) {
+    // The same path a bad blob takes at boot, fed a copy of ours cut in half.
+    const auto& info = platform::boot_info();
+    const char* why = nullptr;
+    auto parsed = platform::parse_device_tree(reinterpret_cast<const void*>(info.dtb_base), info.dtb_size / 2, &why);
+    if (!parsed.ok()) platform::fail_boot_device_tree(why);
+    panic("fault=bad_dtb: a truncated device tree was accepted");
+  }
+}
+
+[[noreturn]] void secondary_continue(void*) {
+  PerHart& h = this_hart();
+  h.stack_low = h.stack_top - aspace::kStackSize;
+  platform::trap_init_this_hart(false);
+  platform::interrupts_enable();
+  h.online.store(true);
+  u32 passed = 0;
+  u32 failed = selftest::run_all(selftest::Where::EveryHart, &passed);
+  h.selftests_passed.store(passed);
+  h.selftests_failed.store(failed);
+  h.selftests_done.store(true);
+  for (;;) platform::wait_for_interrupt();  // idle: woken by IPIs and timers
+}
+
+[[noreturn]] void boot_continue(void*) {
+  PerHart& me = this_hart();
+  me.stack_low = me.stack_top - aspace::kStackSize;
+  platform::trap_init_this_hart(true);  // the boot hart reads the console
+  platform::interrupts_enable();
+  me.online.store(true);
+
+  BootArgs args(platform::boot_info().bootargs);
+  break_if_asked(args);
+
+  u32 started = 1;
+  for (u32 cpu = 0; cpu < platform::cpu_count(); ++cpu) {
+    if (cpu == me.cpu) continue;
+    init_per_hart(cpu);
+    koios::Status s = platform::start_cpu(cpu, &hart(cpu));
+    if (s != koios::Status::Ok) {
+      LOG_ERROR("hart %lu did not start: %s", hart(cpu).hart_id, koios::status_name(s));
+      continue;
+    }
+    u64 deadline = platform::now_ns() + kHartStartTimeoutNs;
+    while (!hart(cpu).online.load() && platform::now_ns() < deadline) {
+    }
+    if (hart(cpu).online.load()) ++started;
+    else LOG_ERROR("hart %lu did not come online", hart(cpu).hart_id);
+  }
+  LOG_INFO("%u of %u harts online", started, platform::cpu_count());
+
+  u32 passed = 0;
+  u32 failed = selftest::run_all(selftest::Where::BootHart, &passed);
+  failed += selftest::run_all(selftest::Where::EveryHart, &passed);
+  failed += platform::cpu_count() - started;  // a hart that never came up is a failure
+  for (u32 cpu = 0; cpu < platform::cpu_count(); ++cpu) {
+    if (cpu == me.cpu || !hart(cpu).online.load()) continue;
+    u64 deadline = platform::now_ns() + kHartStartTimeoutNs;
+    while (!hart(cpu).selftests_done.load() && platform::now_ns() < deadline) {
+    }
+    if (!hart(cpu).selftests_done.load()) {
+      print("selftest percpu hart%lu FAIL: no result from this hart\n", hart(cpu).hart_id);
+      ++failed;
+      continue;
+    }
+    passed += hart(cpu).selftests_passed.load();
+    failed += hart(cpu).selftests_failed.load();
+  }
+  u64 done_ns = platform::now_ns();
+  print("selftests: %u passed, %u failed on %u harts\n", passed, failed, started);
+  print("BENCH boot_to_selftests_done 1 %lu\n", done_ns);
+  if (failed != 0) platform::shutdown(kExitSelftestFailed);
+
+  run_requested_fault(args);
+  monitor::run();
+}
+
+}  // namespace
+
+// Each level keeps a live buffer and does work after the call, so it is neither inlined into a
+// loop nor turned into a tail call: every call costs real stack until the guard page stops it.
+volatile bool g_stop_recursion = false;  // never set; keeps the compiler from proving the loop endless
+
+[[gnu::noinline]] u64 overflow_stack_recursively(u64 depth) {
+  if (g_stop_recursion) return depth;
+  volatile unsigned char buffer[256];
+  buffer[depth % sizeof buffer] = static_cast<unsigned char>(depth);
+  return overflow_stack_recursively(depth + 1) + buffer[(depth * 7) % sizeof buffer];
+}
+
+void kernel_main() {
+  u32 boot = platform::boot_cpu();
+  init_per_hart(boot);
+  PerHart& me = hart(boot);
+  me.boot_stack_top = platform::boot_stack_top();
+  me.stack_low = platform::boot_stack_bottom();
+  platform::set_this_hart(&me);
+
+  const auto& info = platform::boot_info();
+  u64 ram = 0;
+  for (u32 i = 0; i < info.memory_count; ++i) ram += info.memory[i].size;
+  print("Koios %s riscv64: booting on hart %lu of %u harts, %lu MiB\n", kVersion, me.hart_id,
+        platform::cpu_count(), ram >> 20);
+  if (info.cpus_ignored != 0) LOG_WARN("%u harts beyond the supported %u are left off", info.cpus_ignored, platform::kMaxCpus);
+  if (info.bootargs[0] != 0) LOG_INFO("command line: %s", info.bootargs);
+
+  if (koios::Status s = pmm::init(info); s != koios::Status::Ok) panic("page allocator: %s", koios::status_name(s));
+  LOG_INFO("memory: %lu pages free of %lu", pmm::free_page_count(), pmm::total_page_count());
+  if (koios::Status s = aspace::init(info); s != koios::Status::Ok)
+    panic("kernel address space: %s", koios::status_name(s));
+  aspace::activate_this_hart();
+  LOG_INFO("Sv39 paging on; kernel stacks at 0x%lx with guard pages", aspace::kStackRegion);
+  switch_to_guarded_stack(boot_continue);
+}
+
+void secondary_main(void* arg) {
+  auto* h = static_cast<PerHart*>(arg);
+  platform::set_this_hart(h);
+  h->stack_low = h->boot_stack_top - kSecondaryBootStackSize;
+  aspace::activate_this_hart();
+  switch_to_guarded_stack(secondary_continue);
+}
+
+void on_timer_interrupt() {
+  this_hart().timer_interrupts.fetch_add(1, std::memory_order_relaxed);
+  this_hart().timers.on_interrupt();
+}
+
+void on_ipi() { this_hart().ipis_received.fetch_add(1, std::memory_order_relaxed); }
+
+void on_console_input() {
+  // The monitor polls the platform's buffer; waking the hart out of wfi is all this needs to do.
+}
+
+}  // namespace kernel

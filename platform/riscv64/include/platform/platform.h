@@ -1,0 +1,161 @@
+// platform/riscv64/include/platform/platform.h: the only platform header kernel/ includes.
+// Everything the kernel needs from the machine (console, time, harts, interrupts, page tables,
+// shutdown) is declared here; kernel/ never touches a CSR, an MMIO register or the SBI itself.
+#pragma once
+
+#include <atomic>
+
+#include "koios/result.h"
+#include "koios/types.h"
+#include "platform/boot_info.h"
+#include "platform/trap_frame.h"
+
+namespace platform {
+
+using koios::Result;
+using koios::Status;
+using koios::u32;
+using koios::u64;
+using koios::usize;
+
+// The machine as the device tree describes it (valid from kernel_main on).
+const BootInfo& boot_info();
+
+// ---- Console (ns16550 UART; SBI legacy console before the UART is known) ----
+void console_write(const char* text, usize length);
+// Next received byte, or -1 when none is buffered. Never blocks.
+int console_read_byte();
+// Sleeps the calling hart until console input may be available (or any interrupt).
+void console_wait_for_input();
+
+// ---- Time ----
+u64 time_ticks();                    // the time CSR: counts from machine reset
+u64 ticks_to_ns(u64 ticks);
+u64 ns_to_ticks(u64 ns);
+inline u64 now_ns() { return ticks_to_ns(time_ticks()); }
+// One-shot timer for the calling hart: interrupt when time_ticks() >= deadline; ~0 disarms.
+void timer_arm(u64 deadline_ticks);
+
+// ---- Harts ----
+u32 cpu_count();                     // harts the device tree lists (and that we support)
+u64 hart_id_of(u32 cpu);             // cpu indices are dense 0..cpu_count()-1; hart ids need not be
+u32 boot_cpu();                      // the cpu index OpenSBI booted us on
+// Starts cpu on secondary_entry() with `arg`; fails with IoError if the SBI refuses.
+Status start_cpu(u32 cpu, void* arg);
+void send_ipi(u32 cpu);
+void clear_ipi();
+
+// ---- Interrupts on the calling hart ----
+bool interrupts_disable();           // returns whether they were enabled
+void interrupts_restore(bool were_enabled);
+void interrupts_enable();
+void wait_for_interrupt();           // wfi; returns on any pending enabled interrupt
+// Per-hart trap setup: vector, interrupt enables (timer, software, external when routed here).
+void trap_init_this_hart(bool route_console_irq_here);
+
+// A spinlock that keeps interrupts off on this hart while held, so an interrupt handler that
+// takes the same lock can never spin on its own hart. Not recursive.
+class SpinLock {
+ public:
+  void lock() {
+    bool irq = interrupts_disable();
+    while (locked_.exchange(1, std::memory_order_acquire) != 0) {
+      while (locked_.load(std::memory_order_relaxed) != 0) {
+      }
+    }
+    saved_irq_ = irq;
+  }
+  void unlock() {
+    bool irq = saved_irq_;
+    locked_.store(0, std::memory_order_release);
+    interrupts_restore(irq);
+  }
+  bool is_locked() const { return locked_.load(std::memory_order_relaxed) != 0; }
+
+ private:
+  std::atomic<u32> locked_{0};  // a word, not a bool: rv64 has no byte-wide AMO swap
+  bool saved_irq_ = false;
+};
+
+class SpinLockGuard {
+ public:
+  explicit SpinLockGuard(SpinLock& lock) : lock_(lock) { lock_.lock(); }
+  ~SpinLockGuard() { lock_.unlock(); }
+  SpinLockGuard(const SpinLockGuard&) = delete;
+  SpinLockGuard& operator=(const SpinLockGuard&) = delete;
+
+ private:
+  SpinLock& lock_;
+};
+
+// ---- Per-hart pointer (held in tp) ----
+void set_this_hart(void* per_hart);
+inline void* this_hart() {
+  void* p;
+  asm volatile("mv %0, tp" : "=r"(p));
+  return p;
+}
+
+// ---- Address spaces (Sv39) ----
+inline constexpr usize kPageSize = 4096;
+enum class Perm : u32 { Read = 1, Write = 2, Execute = 4, User = 8, Global = 16 };
+constexpr Perm operator|(Perm a, Perm b) { return Perm(u32(a) | u32(b)); }
+constexpr bool has(Perm set, Perm p) { return (u32(set) & u32(p)) != 0; }
+
+// Page-table pages come from the kernel's page allocator through these two functions.
+struct PageSource {
+  u64 (*alloc_zeroed)(void* ctx);    // physical address of a zeroed page, 0 when out of memory
+  void (*free)(void* ctx, u64 pa);
+  void* ctx;
+};
+
+// A Sv39 page table rooted at one page. Physical memory is identity mapped, so a page-table
+// page's physical address is also where the kernel reads it.
+class PageTable {
+ public:
+  static Result<PageTable> create(const PageSource& source);
+  // Maps [va, va+size) to [pa, pa+size); page aligned. W without R, or W with X, is refused.
+  Status map(u64 va, u64 pa, u64 size, Perm perm);
+  Status unmap(u64 va, u64 size);
+  Result<u64> translate(u64 va) const;  // physical address, NotFound when unmapped
+  void activate() const;                // this hart: satp + sfence.vma
+  u64 root() const { return root_; }
+
+ private:
+  PageTable(u64 root, const PageSource& source) : root_(root), source_(source) {}
+  Result<u64*> walk(u64 va, bool create, u32 level) const;
+  u64 root_;
+  PageSource source_;
+};
+void flush_tlb_this_hart();
+
+// ---- Shutdown through the virt test device; QEMU exits with `code` ----
+[[noreturn]] void shutdown(u32 code);
+inline constexpr u32 kExitDeviceTree = 4;   // the status of a boot stopped by a bad device tree
+// Reports an unusable device tree on the console and shuts down with kExitDeviceTree.
+[[noreturn]] void fail_boot_device_tree(const char* why);
+
+// ---- Stacks and symbols laid out by the linker ----
+u64 kernel_image_start();
+u64 kernel_image_end();
+struct ImageSection { u64 start; u64 end; };
+ImageSection kernel_text();
+ImageSection kernel_rodata();
+ImageSection kernel_data();       // .data, .ksyms and .bss
+u64 boot_stack_bottom();
+u64 boot_stack_top();
+
+}  // namespace platform
+
+// ---- Implemented by the kernel, called by the platform ----
+namespace kernel {
+// Entry of the boot hart, on its boot stack with the MMU off, after the device tree was read.
+[[noreturn]] void kernel_main();
+void on_timer_interrupt();
+void on_ipi();
+void on_console_input();
+// A trap the platform cannot handle itself (an exception in kernel mode). Does not return.
+[[noreturn]] void on_kernel_fault(platform::TrapFrame& frame, bool stack_overflow);
+// Entry of every secondary hart, on its boot stack with the MMU off; `arg` as given to start_cpu.
+[[noreturn]] void secondary_main(void* arg);
+}  // namespace kernel

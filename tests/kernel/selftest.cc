@@ -1,0 +1,83 @@
+// tests/kernel/selftest.cc: the runner and the registry of every self-test.
+#include "tests/kernel/selftest.h"
+
+#include "kernel/lib/format.h"
+#include "kernel/lib/log.h"
+#include "kernel/sched/per_hart.h"
+
+namespace kernel::selftest {
+
+void pmm_test(Context& ctx);
+void heap_test(Context& ctx);
+void page_table_test(Context& ctx);
+void timer_test(Context& ctx);
+void ipi_test(Context& ctx);
+void percpu_test(Context& ctx);
+void format_test(Context& ctx);
+
+namespace {
+
+constexpr Test kTests[] = {
+    {"format", Where::BootHart, format_test},
+    {"pmm", Where::BootHart, pmm_test},
+    {"heap", Where::BootHart, heap_test},
+    {"page_table", Where::BootHart, page_table_test},
+    {"timer", Where::BootHart, timer_test},
+    {"ipi", Where::BootHart, ipi_test},
+    {"percpu", Where::EveryHart, percpu_test},
+};
+
+char g_broken[128];
+
+bool is_broken(const char* name) {
+  // g_broken is a comma-separated list of test names.
+  const char* p = g_broken;
+  while (*p != 0) {
+    const char* n = name;
+    while (*p != 0 && *p != ',' && *p == *n) ++p, ++n;
+    if (*n == 0 && (*p == 0 || *p == ',')) return true;
+    while (*p != 0 && *p != ',') ++p;
+    if (*p == ',') ++p;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Context::check(bool cond, const char* what) {
+  if (!cond && !failed_) first_failure_ = what;
+  if (!cond) failed_ = true;
+  return cond;
+}
+
+void set_broken(const char* name_list) {
+  koios::usize i = 0;
+  for (; name_list[i] != 0 && i + 1 < sizeof g_broken; ++i) g_broken[i] = name_list[i];
+  g_broken[i] = 0;
+}
+
+koios::u32 run_all(Where where, koios::u32* passed) {
+  koios::u32 failed = 0;
+  for (const Test& test : kTests) {
+    if (test.where != where) continue;
+    Context ctx;
+    test.run(ctx);
+    if (is_broken(test.name)) ctx.check(false, "broken on purpose by selftest.break");
+    const char* scope = "";
+    char hart_name[24] = "";
+    if (where == Where::EveryHart) {
+      format(hart_name, sizeof hart_name, " hart%lu", static_cast<unsigned long>(this_hart().hart_id));
+      scope = hart_name;
+    }
+    if (ctx.failed()) {
+      print("selftest %s%s FAIL: %s\n", test.name, scope, ctx.first_failure());
+      ++failed;
+    } else {
+      print("selftest %s%s ok\n", test.name, scope);
+      ++*passed;
+    }
+  }
+  return failed;
+}
+
+}  // namespace kernel::selftest
