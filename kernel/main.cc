@@ -10,6 +10,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/monitor.h"
 #include "kernel/sched/per_hart.h"
+#include "kernel/sched/wait.h"
 #include "kernel/vm/heap.h"
 #include "kernel/vm/kernel_aspace.h"
 #include "kernel/vm/pmm.h"
@@ -113,10 +114,7 @@ void run_requested_fault(const BootArgs& args) {
       LOG_ERROR("hart %lu did not start: %s", hart(cpu).hart_id, koios::status_name(s));
       continue;
     }
-    u64 deadline = platform::now_ns() + kHartStartTimeoutNs;
-    while (!hart(cpu).online.load() && platform::now_ns() < deadline) {
-    }
-    if (hart(cpu).online.load()) ++started;
+    if (wait_until([&] { return hart(cpu).online.load(); }, kHartStartTimeoutNs)) ++started;
     else LOG_ERROR("hart %lu did not come online", hart(cpu).hart_id);
   }
   LOG_INFO("%u of %u harts online", started, platform::cpu_count());
@@ -127,10 +125,7 @@ void run_requested_fault(const BootArgs& args) {
   failed += platform::cpu_count() - started;  // a hart that never came up is a failure
   for (u32 cpu = 0; cpu < platform::cpu_count(); ++cpu) {
     if (cpu == me.cpu || !hart(cpu).online.load()) continue;
-    u64 deadline = platform::now_ns() + kHartStartTimeoutNs;
-    while (!hart(cpu).selftests_done.load() && platform::now_ns() < deadline) {
-    }
-    if (!hart(cpu).selftests_done.load()) {
+    if (!wait_until([&] { return hart(cpu).selftests_done.load(); }, kHartStartTimeoutNs)) {
       print("selftest percpu hart%lu FAIL: no result from this hart\n", hart(cpu).hart_id);
       ++failed;
       continue;

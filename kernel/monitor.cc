@@ -6,6 +6,7 @@
 
 #include "kernel/lib/log.h"
 #include "kernel/sched/per_hart.h"
+#include "kernel/sched/wait.h"
 #include "kernel/vm/heap.h"
 #include "kernel/vm/pmm.h"
 #include "platform/platform.h"
@@ -16,6 +17,8 @@ namespace {
 using koios::u64;
 
 constexpr koios::usize kLineMax = 256;
+constexpr u64 kWaitForever = ~0ull / 4;
+constexpr u64 kInputPollNs = 10'000'000;
 constexpr char kEndOfInput = 0x04;  // ^D
 
 struct Words {
@@ -92,7 +95,9 @@ void run() {
   for (;;) {
     int c = platform::console_read_byte();
     if (c < 0) {
-      platform::console_wait_for_input();
+      // A poll timer stays armed while we wait: under -icount with sleep=off, QEMU 7.2 stops
+      // delivering input to a machine that is idle with no timer pending.
+      wait_until([] { return platform::console_input_pending(); }, kWaitForever, kInputPollNs);
       continue;
     }
     if (c == kEndOfInput) {

@@ -56,6 +56,32 @@ void vpanic_header(const char* fmt, va_list args) {
         static_cast<unsigned long>(platform::now_ns()));
 }
 
+void print_registers(const platform::TrapFrame& frame) {
+  print("scause=0x%016lx stval=0x%016lx sepc=0x%016lx sstatus=0x%016lx\n", frame.scause, frame.stval,
+        frame.sepc, frame.sstatus);
+  for (int i = 1; i < 32; ++i)
+    print("%4s=%016lx%s", kRegNames[i], frame.x[i], (i % 4 == 0 || i == 31) ? "\n" : "  ");
+}
+
+// The registers at the call, for a panic that no trap caused; the CSRs are whatever the last
+// trap on this hart left in them, and sepc is set to the panic site.
+[[gnu::noinline]] void capture_registers(platform::TrapFrame* f) {
+  asm volatile(
+      "sd x1, 8(%0)\n sd x2, 16(%0)\n sd x3, 24(%0)\n sd x4, 32(%0)\n sd x5, 40(%0)\n"
+      "sd x6, 48(%0)\n sd x7, 56(%0)\n sd x8, 64(%0)\n sd x9, 72(%0)\n sd x10, 80(%0)\n"
+      "sd x11, 88(%0)\n sd x12, 96(%0)\n sd x13, 104(%0)\n sd x14, 112(%0)\n sd x15, 120(%0)\n"
+      "sd x16, 128(%0)\n sd x17, 136(%0)\n sd x18, 144(%0)\n sd x19, 152(%0)\n sd x20, 160(%0)\n"
+      "sd x21, 168(%0)\n sd x22, 176(%0)\n sd x23, 184(%0)\n sd x24, 192(%0)\n sd x25, 200(%0)\n"
+      "sd x26, 208(%0)\n sd x27, 216(%0)\n sd x28, 224(%0)\n sd x29, 232(%0)\n sd x30, 240(%0)\n"
+      "sd x31, 248(%0)\n"
+      "csrr t0, scause\n sd t0, 272(%0)\n csrr t0, stval\n sd t0, 280(%0)\n"
+      "csrr t0, sstatus\n sd t0, 264(%0)\n"
+      :
+      : "r"(f)
+      : "t0", "memory");
+  f->x[0] = 0;
+}
+
 }  // namespace
 
 bool symbolize(u64 pc, const char** name, u64* offset) {
@@ -102,6 +128,10 @@ void panic(const char* fmt, ...) {
   va_end(args);
   u64 pc;
   asm volatile("auipc %0, 0" : "=r"(pc));
+  platform::TrapFrame frame;
+  capture_registers(&frame);
+  frame.sepc = pc;
+  print_registers(frame);
   print_backtrace(pc, reinterpret_cast<u64>(__builtin_frame_address(0)));
   platform::shutdown(kExitPanic);
 }
@@ -118,11 +148,7 @@ void on_kernel_fault(platform::TrapFrame& frame, bool stack_overflow) {
     print("\nKERNEL PANIC: unexpected %s in the kernel on hart %lu\n", platform::trap_cause_name(frame.scause),
           static_cast<unsigned long>(current_hart_id()));
   }
-  print("scause=0x%016lx stval=0x%016lx sepc=0x%016lx sstatus=0x%016lx\n", frame.scause, frame.stval,
-        frame.sepc, frame.sstatus);
-  for (int i = 1; i < 32; ++i) {
-    print("%4s=%016lx%s", kRegNames[i], frame.x[i], (i % 4 == 0 || i == 31) ? "\n" : "  ");
-  }
+  print_registers(frame);
   print_backtrace(frame.sepc, frame.fp());
   platform::shutdown(kExitPanic);
 }

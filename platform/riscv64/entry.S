@@ -7,6 +7,14 @@
 _start:
   /* a0 = hart id, a1 = physical address of the device tree blob (SBI boot protocol). */
   csrw sie, zero                  /* no interrupts until the trap vector is set */
+  /* Only the first hart to arrive boots. OpenSBI enters one hart here, but other firmware may
+   * enter several; a later one hands itself back to the firmware (SBI HSM hart_stop), so the
+   * kernel can start it on secondary_entry like any other hart. The flag lives in .data because
+   * the winner clears .bss. */
+  la t0, boot_lottery
+  li t1, 1
+  amoswap.w t1, t1, (t0)
+  bnez t1, .Lnot_the_boot_hart
   csrw sscratch, zero             /* sscratch = 0 means "trapped from the kernel" (see trap.S) */
   li tp, 0                        /* no per-hart state yet: trap.S treats tp == 0 as "early boot" */
   /* Clear .bss: C++ relies on zeroed statics. The boot stack is NOLOAD past it, not cleared. */
@@ -25,6 +33,14 @@ _start:
 3:
   wfi
   j 3b
+
+.Lnot_the_boot_hart:
+  li a7, 0x48534D                 /* SBI HSM extension */
+  li a6, 1                        /* hart_stop: does not return when it succeeds */
+  ecall
+6:
+  wfi
+  j 6b
 
   /* Secondary harts: SBI HSM hart_start enters here with a0 = hart id, a1 = opaque, which is the
    * hart's per-hart block; its first field is the top of the hart's boot stack (identity mapped). */
@@ -55,3 +71,8 @@ call_on_stack:
 5:
   wfi
   j 5b
+
+  .section .data
+  .balign 4
+boot_lottery:
+  .word 0

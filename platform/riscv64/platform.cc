@@ -62,7 +62,16 @@ u64 ns_to_ticks(u64 ns) {
   u64 hz = g_boot_info.timebase_hz;
   return (ns / 1'000'000'000ull) * hz + (ns % 1'000'000'000ull) * hz / 1'000'000'000ull;
 }
-void timer_arm(u64 deadline_ticks) { sbi::set_timer(deadline_ticks); }
+void timer_arm(u64 deadline_ticks) {
+  if (deadline_ticks == ~0ull) {
+    // Disarm by masking rather than by a far-future deadline: under -icount with sleep=off,
+    // QEMU warps an idle machine's clock straight to the next deadline, however far away.
+    csr::clear_sie(csr::kSieStie);
+    return;
+  }
+  sbi::set_timer(deadline_ticks);
+  csr::set_sie(csr::kSieStie);
+}
 
 // ---- Harts ----
 u32 cpu_count() { return g_boot_info.cpu_count; }
@@ -100,7 +109,7 @@ void trap_init_this_hart(bool route_console_irq_here) {
   csr::clear_sstatus(csr::kSstatusFs);  // the kernel uses no FP: any use traps
   plic_init_this_hart(route_console_irq_here);
   if (route_console_irq_here) uart_enable_rx_irq();
-  csr::write_sie(csr::kSieSsie | csr::kSieStie | csr::kSieSeie);
+  csr::write_sie(csr::kSieSsie | csr::kSieSeie);  // timer: enabled by timer_arm when a deadline exists
 }
 
 // ---- Shutdown ----

@@ -91,16 +91,9 @@ int console_read_byte() {
   return koios::u8(c);
 }
 
-void console_wait_for_input() {
-  // Interrupts off across the check and the wfi, so an arrival between them still wakes us.
-  bool irq = interrupts_disable();
-  bool empty;
-  {
-    SpinLockGuard guard(g_rx_lock);
-    empty = g_rx.size() == 0;
-  }
-  if (empty) wait_for_interrupt();
-  interrupts_restore(irq);
+bool console_input_pending() {
+  SpinLockGuard guard(g_rx_lock);
+  return g_rx.size() != 0;
 }
 
 }  // namespace platform

@@ -1,6 +1,7 @@
 // tests/kernel/hart_test.cc: self-tests of timers, IPIs and per-hart state.
 #include "kernel/lib/format.h"
 #include "kernel/sched/per_hart.h"
+#include "kernel/sched/wait.h"
 #include "kernel/vm/kernel_aspace.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
@@ -9,20 +10,6 @@ namespace kernel::selftest {
 
 using koios::u64;
 
-namespace {
-
-// Spins with interrupts on until pred() holds or `timeout_ns` passes.
-template <typename Pred>
-bool wait_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    asm volatile("nop");
-  }
-  return true;
-}
-
-}  // namespace
 
 void timer_test(Context& ctx) {
   constexpr int kEvents = 5;
@@ -31,13 +18,16 @@ void timer_test(Context& ctx) {
   static int fired;
   fired = 0;
   u64 now = platform::time_ticks();
-  // Queued in reverse so the queue, not the insertion order, decides who fires first.
+  // Queued in reverse so the queue, not the insertion order, decides who fires first; with
+  // interrupts off, so a host stall between two adds cannot let a later event fire first.
+  bool irq = platform::interrupts_disable();
   for (int i = kEvents - 1; i >= 0; --i) {
     events[i].deadline_ticks = now + platform::ns_to_ticks(u64(i + 1) * 1'000'000);
     events[i].context = reinterpret_cast<void*>(koios::uptr(i));
     events[i].fire = [](TimerEvent* e) { order[fired++] = int(reinterpret_cast<koios::uptr>(e->context)); };
     this_hart().timers.add(&events[i]);
   }
+  platform::interrupts_restore(irq);
   bool all = wait_until([] { return fired == kEvents; }, 500'000'000);
   CHECK_THAT(ctx, all);
   for (int i = 0; i < fired; ++i) {

@@ -25,8 +25,8 @@ const BootInfo& boot_info();
 void console_write(const char* text, usize length);
 // Next received byte, or -1 when none is buffered. Never blocks.
 int console_read_byte();
-// Sleeps the calling hart until console input may be available (or any interrupt).
-void console_wait_for_input();
+// Whether a byte is buffered (console_read_byte would return one).
+bool console_input_pending();
 
 // ---- Time ----
 u64 time_ticks();                    // the time CSR: counts from machine reset
