@@ -189,13 +189,18 @@ void secondary_main(void* arg) {
 }
 
 void on_timer_interrupt() {
+  InterruptScope scope;
   this_hart().timer_interrupts.fetch_add(1, std::memory_order_relaxed);
   this_hart().timers.on_interrupt();
 }
 
-void on_ipi() { this_hart().ipis_received.fetch_add(1, std::memory_order_relaxed); }
+void on_ipi() {
+  InterruptScope scope;
+  this_hart().ipis_received.fetch_add(1, std::memory_order_relaxed);
+}
 
 void on_console_input() {
+  InterruptScope scope;
   // The monitor polls the platform's buffer; waking the hart out of wfi is all this needs to do.
 }
 

@@ -52,4 +52,15 @@ inline bool per_hart_ready() { return platform::this_hart() != nullptr; }
 // The calling hart's id, also before per-hart state exists (for early log lines).
 koios::u64 current_hart_id();
 
+// Marks the calling hart as handling an interrupt for the scope's lifetime, so code can tell
+// interrupt context from thread context (the scheduler must not block in the former).
+class InterruptScope {
+ public:
+  InterruptScope() { ++this_hart().interrupt_nesting; }
+  ~InterruptScope() { --this_hart().interrupt_nesting; }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+};
+inline bool in_interrupt() { return per_hart_ready() && this_hart().interrupt_nesting != 0; }
+
 }  // namespace kernel

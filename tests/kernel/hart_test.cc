@@ -71,6 +71,15 @@ void percpu_test(Context& ctx) {
   t.fire = nullptr;
   me.timers.add(&t);
   CHECK_THAT(ctx, wait_until([&] { return !t.queued; }, 500'000'000));
+  // The timer handler ran in interrupt context, and this code does not.
+  static bool fired_in_interrupt[platform::kMaxCpus];
+  TimerEvent probe;
+  probe.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(100'000);
+  probe.fire = [](TimerEvent*) { fired_in_interrupt[this_hart().cpu] = in_interrupt(); };
+  me.timers.add(&probe);
+  CHECK_THAT(ctx, wait_until([&] { return !probe.queued; }, 500'000'000));
+  CHECK_THAT(ctx, fired_in_interrupt[me.cpu]);
+  CHECK_THAT(ctx, !in_interrupt());
 }
 
 void format_test(Context& ctx) {
