@@ -10,6 +10,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/monitor.h"
 #include "kernel/sched/per_hart.h"
+#include "kernel/sched/scheduler.h"
 #include "kernel/sched/wait.h"
 #include "kernel/vm/heap.h"
 #include "kernel/vm/kernel_aspace.h"
@@ -32,10 +33,21 @@ using koios::u64;
 constexpr const char* kVersion = "0.1.0";
 constexpr u64 kEmergencyStackSize = 8192;
 constexpr u64 kSecondaryBootStackSize = 8192;
-constexpr u64 kHartStartTimeoutNs = 1'000'000'000;
+// Generous: under TCG a vCPU may get little host time when QEMUs run side by side.
+constexpr u64 kHartStartTimeoutNs = 5'000'000'000;
 
 alignas(16) unsigned char g_emergency_stacks[platform::kMaxCpus][kEmergencyStackSize];
 alignas(16) unsigned char g_secondary_boot_stacks[platform::kMaxCpus][kSecondaryBootStackSize];
+// Each hart's boot context becomes a Thread: the boot hart's "main" (the monitor), the others'
+// idle threads. They live for the whole boot.
+alignas(Thread) unsigned char g_adopted_threads[platform::kMaxCpus][sizeof(Thread)];
+
+Thread* adopt_this_context(const char* name) {
+  PerHart& h = this_hart();
+  return Thread::adopt_current(reinterpret_cast<Thread*>(g_adopted_threads[h.cpu]), name, h.stack_low, h.stack_top);
+}
+
+void boot_idle_thread(void*) { Scheduler::idle_loop(); }
 
 void init_per_hart(u32 cpu) {
   PerHart& h = hart(cpu);
@@ -91,8 +103,11 @@ void run_requested_fault(const BootArgs& args) {
   u32 failed = selftest::run_all(selftest::Where::EveryHart, &passed);
   h.selftests_passed.store(passed);
   h.selftests_failed.store(failed);
+  // Join the scheduler before reporting, so the thread self-tests find every hart ready.
+  Thread* idle = adopt_this_context("idle");
+  Scheduler::init_this_hart(idle, idle);
   h.selftests_done.store(true);
-  for (;;) platform::wait_for_interrupt();  // idle: woken by IPIs and timers
+  Scheduler::idle_loop();  // sleeps in wfi; woken by IPIs and timers
 }
 
 [[noreturn]] void boot_continue(void*) {
@@ -119,6 +134,11 @@ void run_requested_fault(const BootArgs& args) {
   }
   LOG_INFO("%u of %u harts online", started, platform::cpu_count());
 
+  Thread* main_thread = adopt_this_context("main");
+  auto idle = Thread::create("idle", boot_idle_thread, nullptr);
+  if (!idle.ok()) panic("no idle thread for the boot hart: %s", koios::status_name(idle.status()));
+  Scheduler::init_this_hart(main_thread, idle.value());
+
   u32 passed = 0;
   u32 failed = selftest::run_all(selftest::Where::BootHart, &passed);
   failed += selftest::run_all(selftest::Where::EveryHart, &passed);
@@ -133,6 +153,7 @@ void run_requested_fault(const BootArgs& args) {
     passed += hart(cpu).selftests_passed.load();
     failed += hart(cpu).selftests_failed.load();
   }
+  failed += selftest::run_all(selftest::Where::Scheduler, &passed);
   u64 done_ns = platform::now_ns();
   print("selftests: %u passed, %u failed on %u harts\n", passed, failed, started);
   print("BENCH boot_to_selftests_done 1 %lu\n", done_ns);
@@ -197,7 +218,10 @@ void on_timer_interrupt() {
 void on_ipi() {
   InterruptScope scope;
   this_hart().ipis_received.fetch_add(1, std::memory_order_relaxed);
+  Scheduler::on_ipi();
 }
+
+void on_interrupt_exit() { Scheduler::on_interrupt_exit(); }
 
 void on_console_input() {
   InterruptScope scope;

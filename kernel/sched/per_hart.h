@@ -27,7 +27,13 @@ struct PerHart {
   koios::u64 hart_id = 0;
   koios::u64 stack_top = 0;       // the guarded kernel stack: [stack_low, stack_top)
   koios::u64 emergency_low = 0;
-  Thread* current_thread = nullptr;
+  Thread* current_thread = nullptr;   // null until the hart joins the scheduler
+  Thread* idle_thread = nullptr;
+  Thread* switched_from = nullptr;    // the thread just switched away from (reaped if dead)
+  std::atomic<bool> need_resched{false};
+  std::atomic<bool> idle{false};      // running its idle thread: a candidate for an IPI kick
+  TimerEvent slice;                   // ends the current thread's turn
+  koios::u64 context_switches = 0;
   koios::u32 interrupt_nesting = 0;
   TimerQueue timers;
   std::atomic<koios::u64> timer_interrupts{0};

@@ -111,6 +111,9 @@ usize blocks_in_use() {
 
 }  // namespace kernel::heap
 
+// <new> declares it; libstdc++'s runtime, which the kernel does not link, would define it.
+const std::nothrow_t std::nothrow{};
+
 // Kernel code allocates with `new (std::nothrow) T` and checks for nullptr; the throwing forms
 // exist only because the language requires them, and panic on exhaustion.
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return kernel::heap::alloc(size); }

@@ -13,6 +13,11 @@ using platform::Perm;
 
 alignas(platform::PageTable) unsigned char g_table_storage[sizeof(platform::PageTable)];
 platform::PageTable* g_table;
+platform::SpinLock g_stack_lock;   // guards g_stack_used and the stack region's mappings
+u64 g_stack_used[kStackSlots / 64];
+KernelStack g_stack_cache[kStackCacheMax];
+koios::u32 g_stack_cache_count;
+u64 g_thread_stack_pages;
 
 u64 alloc_for_tables(void*) {
   auto page = pmm::alloc_zeroed_page();
@@ -64,14 +69,75 @@ Status init(const platform::BootInfo& info) {
 void activate_this_hart() { g_table->activate(); }
 platform::PageTable& table() { return *g_table; }
 
-koios::Result<KernelStack> create_stack(koios::u32 slot) {
+namespace {
+
+void unmap_and_free_locked(u64 low, u64 size) {
+  for (u64 off = 0; off < size; off += platform::kPageSize) {
+    auto pa = g_table->translate(low + off);
+    if (!pa.ok()) continue;
+    (void)g_table->unmap(low + off, platform::kPageSize);
+    (void)pmm::free_page(pa.value());
+  }
+}
+
+koios::Result<KernelStack> map_stack_locked(koios::u32 slot) {
   u64 guard = kStackRegion + u64(slot) * kStackSlot;
   u64 low = guard + kGuardSize;
   for (u64 off = 0; off < kStackSize; off += platform::kPageSize) {
-    u64 page = TRY(pmm::alloc_zeroed_page());
-    TRY(g_table->map(low + off, page, platform::kPageSize, Perm::Read | Perm::Write | Perm::Global));
+    auto page = pmm::alloc_zeroed_page();
+    Status s = page.ok() ? g_table->map(low + off, page.value(), platform::kPageSize,
+                                        Perm::Read | Perm::Write | Perm::Global)
+                         : page.status();
+    if (s != Status::Ok) {
+      if (page.ok()) (void)pmm::free_page(page.value());
+      unmap_and_free_locked(low, off);
+      return s;
+    }
   }
+  g_stack_used[slot / 64] |= 1ull << (slot % 64);
   return KernelStack{low, low + kStackSize};
+}
+
+}  // namespace
+
+koios::Result<KernelStack> create_stack(koios::u32 slot) {
+  if (slot >= platform::kMaxCpus) return Status::InvalidArgs;
+  platform::SpinLockGuard guard(g_stack_lock);
+  if (g_stack_used[slot / 64] & (1ull << (slot % 64))) return Status::AlreadyExists;
+  return map_stack_locked(slot);
+}
+
+koios::Result<KernelStack> create_thread_stack() {
+  platform::SpinLockGuard guard(g_stack_lock);
+  if (g_stack_cache_count > 0) return g_stack_cache[--g_stack_cache_count];
+  for (koios::u32 slot = platform::kMaxCpus; slot < kStackSlots; ++slot) {
+    if ((g_stack_used[slot / 64] & (1ull << (slot % 64))) != 0) continue;
+    auto stack = map_stack_locked(slot);
+    if (stack.ok()) g_thread_stack_pages += kStackSize / platform::kPageSize;
+    return stack;
+  }
+  return Status::NoResources;
+}
+
+u64 thread_stack_pages() {
+  platform::SpinLockGuard guard(g_stack_lock);
+  return g_thread_stack_pages;
+}
+
+void destroy_stack(const KernelStack& stack) {
+  platform::SpinLockGuard guard(g_stack_lock);
+  if (g_stack_cache_count < kStackCacheMax) {
+    g_stack_cache[g_stack_cache_count++] = stack;
+    return;
+  }
+  g_thread_stack_pages -= (stack.top - stack.low) / platform::kPageSize;
+  koios::u32 slot = koios::u32((stack.low - kGuardSize - kStackRegion) / kStackSlot);
+  unmap_and_free_locked(stack.low, stack.top - stack.low);
+  // Another hart that ran a thread on this stack may still cache its translations; fence them
+  // before the slot can be reused. (The fence is M-mode's work, so it completes with S-mode
+  // interrupts off on every hart.)
+  platform::flush_tlb_all_harts(stack.low, stack.top - stack.low);
+  g_stack_used[slot / 64] &= ~(1ull << (slot % 64));
 }
 
 }  // namespace kernel::aspace

@@ -25,8 +25,20 @@ struct KernelStack {
 koios::Status init(const platform::BootInfo& info);
 void activate_this_hart();
 platform::PageTable& table();
+// Stack slots: the first kMaxCpus are the harts' own (slot = cpu index); the rest are handed to
+// threads by create_thread_stack and come back with destroy_stack.
+inline constexpr koios::u32 kStackSlots = 4096;
 // The stack for one cpu (slot = cpu index), backed by fresh pages.
 koios::Result<KernelStack> create_stack(koios::u32 slot);
+// A thread stack: a cached one when there is one, else a free slot with fresh pages;
+// NoResources when every slot is taken.
+koios::Result<KernelStack> create_thread_stack();
+// Gives a thread stack back. Up to kStackCacheMax stay mapped for the next thread (no TLB
+// shootdown, no page churn); beyond that the stack is unmapped on every hart and freed.
+inline constexpr koios::u32 kStackCacheMax = 32;
+void destroy_stack(const KernelStack& stack);
+// Pages mapped for thread stacks, in use or cached (for leak checks).
+koios::u64 thread_stack_pages();
 platform::PageSource page_source();
 
 }  // namespace kernel::aspace

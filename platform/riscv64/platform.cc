@@ -10,6 +10,7 @@ extern "C" char __rodata_start[], __rodata_end[], __data_start[], __bss_end[];
 extern "C" char __boot_stack_bottom[], __boot_stack_top[];
 extern "C" void kernel_trap_vector();
 extern "C" void secondary_entry();
+extern "C" void platform_thread_trampoline();
 
 namespace platform {
 
@@ -90,6 +91,29 @@ void send_ipi(u32 cpu) {
 }
 void clear_ipi() { csr::clear_sip(csr::kSieSsie); }
 
+Context Context::for_new_thread(u64 stack_top, void (*start)(void*), void* arg) {
+  Context c{};
+  c.ra = reinterpret_cast<u64>(&platform_thread_trampoline);
+  c.sp = stack_top;
+  c.s[1] = reinterpret_cast<u64>(start);
+  c.s[2] = reinterpret_cast<u64>(arg);
+  return c;
+}
+
+void flush_tlb_all_harts(u64 va, u64 size) {
+  // One RFENCE per call with a mask over all harts: hart ids may be sparse, so a mask word is
+  // built from the lowest id upward (ids more than 63 above it are fenced one by one).
+  u64 base = ~0ull;
+  for (u32 c = 0; c < g_boot_info.cpu_count; ++c) base = g_boot_info.hart_ids[c] < base ? g_boot_info.hart_ids[c] : base;
+  u64 mask = 0;
+  for (u32 c = 0; c < g_boot_info.cpu_count; ++c) {
+    u64 id = g_boot_info.hart_ids[c];
+    if (id - base < 64) mask |= 1ull << (id - base);
+    else sbi::remote_sfence_vma(1, id, va, size);
+  }
+  sbi::remote_sfence_vma(mask, base, va, size);
+}
+
 void set_this_hart(void* per_hart) { asm volatile("mv tp, %0" ::"r"(per_hart)); }
 
 // ---- Interrupts ----
@@ -168,14 +192,17 @@ extern "C" void platform_trap(TrapFrame* frame, bool stack_overflow) {
       case 1:
         clear_ipi();
         kernel::on_ipi();
+        kernel::on_interrupt_exit();
         return;
       case 5:
         timer_arm(~0ull);  // one-shot: the kernel re-arms for its next deadline
         kernel::on_timer_interrupt();
+        kernel::on_interrupt_exit();
         return;
       case 9:
         plic_handle_irq();
         kernel::on_console_input();
+        kernel::on_interrupt_exit();
         return;
       default:
         break;

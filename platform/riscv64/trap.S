@@ -86,7 +86,8 @@ kernel_trap_vector:
   csrw sstatus, t0
   ld x1, 1*8(sp)
   ld x3, 3*8(sp)
-  ld x4, 4*8(sp)
+  /* tp (x4) is not restored: it names the hart, not the thread, and a thread preempted in this
+   * trap may be resumed on another hart. */
   ld x5, 5*8(sp)
   ld x6, 6*8(sp)
   ld x7, 7*8(sp)

@@ -4,6 +4,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/log.h"
 #include "kernel/sched/per_hart.h"
+#include "platform/platform.h"
 
 namespace kernel::selftest {
 
@@ -14,6 +15,9 @@ void timer_test(Context& ctx);
 void ipi_test(Context& ctx);
 void percpu_test(Context& ctx);
 void format_test(Context& ctx);
+void threads_test(Context& ctx);
+void thread_sleep_wake_test(Context& ctx);
+void thread_churn_test(Context& ctx);
 
 namespace {
 
@@ -25,6 +29,9 @@ constexpr Test kTests[] = {
     {"timer", Where::BootHart, timer_test},
     {"ipi", Where::BootHart, ipi_test},
     {"percpu", Where::EveryHart, percpu_test},
+    {"threads", Where::Scheduler, threads_test},
+    {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
+    {"thread_churn", Where::Scheduler, thread_churn_test},
 };
 
 char g_broken[128];
@@ -61,7 +68,9 @@ koios::u32 run_all(Where where, koios::u32* passed) {
   for (const Test& test : kTests) {
     if (test.where != where) continue;
     Context ctx;
+    koios::u64 start = platform::now_ns();
     test.run(ctx);
+    koios::u64 ms = (platform::now_ns() - start) / 1'000'000;
     if (is_broken(test.name)) ctx.check(false, "broken on purpose by selftest.break");
     const char* scope = "";
     char hart_name[24] = "";
@@ -70,10 +79,10 @@ koios::u32 run_all(Where where, koios::u32* passed) {
       scope = hart_name;
     }
     if (ctx.failed()) {
-      print("selftest %s%s FAIL: %s\n", test.name, scope, ctx.first_failure());
+      print("selftest %s%s FAIL: %s (%lu ms)\n", test.name, scope, ctx.first_failure(), ms);
       ++failed;
     } else {
-      print("selftest %s%s ok\n", test.name, scope);
+      print("selftest %s%s ok (%lu ms)\n", test.name, scope, ms);
       ++*passed;
     }
   }

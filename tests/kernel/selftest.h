@@ -21,7 +21,9 @@ class Context {
   const char* first_failure_ = nullptr;
 };
 
-enum class Where { BootHart, EveryHart };
+// BootHart and EveryHart run before scheduling starts; Scheduler runs on the boot hart's main
+// thread once every hart has joined the scheduler.
+enum class Where { BootHart, EveryHart, Scheduler };
 
 struct Test {
   const char* name;

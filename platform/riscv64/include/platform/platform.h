@@ -88,6 +88,17 @@ class SpinLockGuard {
   SpinLock& lock_;
 };
 
+// ---- Kernel thread contexts ----
+// The registers a kernel thread keeps across a switch (context.S relies on this layout).
+struct Context {
+  u64 ra, sp, s[12];
+  // A context that starts `start(arg)` on a fresh stack whose top is stack_top.
+  static Context for_new_thread(u64 stack_top, void (*start)(void*), void* arg);
+};
+static_assert(sizeof(Context) == 14 * 8);
+// Saves the caller's registers in *from and resumes *to. Returns when something switches back.
+extern "C" void platform_context_switch(Context* from, const Context* to);
+
 // ---- Per-hart pointer (held in tp) ----
 void set_this_hart(void* per_hart);
 inline void* this_hart() {
@@ -128,6 +139,8 @@ class PageTable {
   PageSource source_;
 };
 void flush_tlb_this_hart();
+// Flushes [va, va+size) from every started hart's TLB (SBI RFENCE), this one included.
+void flush_tlb_all_harts(u64 va, u64 size);
 
 // ---- Shutdown through the virt test device; QEMU exits with `code` ----
 [[noreturn]] void shutdown(u32 code);
@@ -154,6 +167,8 @@ namespace kernel {
 void on_timer_interrupt();
 void on_ipi();
 void on_console_input();
+// After any interrupt's handler, still in the trap with interrupts off: a preemption point.
+void on_interrupt_exit();
 // A trap the platform cannot handle itself (an exception in kernel mode). Does not return.
 [[noreturn]] void on_kernel_fault(platform::TrapFrame& frame, bool stack_overflow);
 // Entry of every secondary hart, on its boot stack with the MMU off; `arg` as given to start_cpu.

@@ -1,0 +1,232 @@
+// kernel/sched/scheduler.cc
+//
+// The scheduler lock is held across a context switch: the thread that switches away takes it, and
+// whichever thread runs next on that hart releases it (finish_switch). Until then no other hart
+// can take the outgoing thread off the run queue, so no thread ever runs on two harts at once.
+// Because the lock changes hands between threads, it is a plain lock and interrupts are managed
+// by hand: schedule() is always entered with interrupts off, and each thread restores its own
+// interrupt state after it is resumed.
+#include "kernel/sched/scheduler.h"
+
+#include <atomic>
+
+#include "kernel/lib/panic.h"
+#include "kernel/sched/per_hart.h"
+
+namespace kernel {
+namespace {
+
+class RawLock {
+ public:
+  void lock() {
+    while (word_.exchange(1, std::memory_order_acquire) != 0)
+      while (word_.load(std::memory_order_relaxed) != 0) {
+      }
+  }
+  void unlock() { word_.store(0, std::memory_order_release); }
+
+ private:
+  std::atomic<koios::u32> word_{0};
+};
+
+RawLock g_lock;                    // guards the run queue and every thread's state_
+Thread* g_head = nullptr;          // run queue, FIFO
+Thread* g_tail = nullptr;
+std::atomic<koios::u64> g_switches{0};
+
+void end_slice(TimerEvent* event) {
+  static_cast<PerHart*>(event->context)->need_resched.store(true);
+}
+
+void wake_sleeper(TimerEvent* event) { Scheduler::wake(static_cast<Thread*>(event->context)); }
+
+}  // namespace
+
+void Scheduler::init_this_hart(Thread* current, Thread* idle) {
+  PerHart& h = this_hart();
+  h.slice.fire = end_slice;
+  h.slice.context = &h;
+  h.idle_thread = idle;
+  current->last_cpu_ = h.cpu;
+  h.idle.store(current == idle);
+  h.current_thread = current;
+}
+
+Thread* Scheduler::current() { return per_hart_ready() ? this_hart().current_thread : nullptr; }
+
+Thread* Scheduler::pop_locked() {
+  Thread* t = g_head;
+  if (t != nullptr) {
+    g_head = t->next_;
+    if (g_head == nullptr) g_tail = nullptr;
+    t->next_ = nullptr;
+  }
+  return t;
+}
+
+void Scheduler::enqueue_locked(Thread* t) {
+  t->state_ = Thread::State::Ready;
+  t->next_ = nullptr;
+  if (g_tail != nullptr) g_tail->next_ = t;
+  else g_head = t;
+  g_tail = t;
+}
+
+void Scheduler::kick_idle_hart() {
+  for (koios::u32 c = 0; c < platform::cpu_count(); ++c) {
+    PerHart& h = hart(c);
+    if (h.idle.load() && h.current_thread != nullptr) {
+      platform::send_ipi(c);
+      return;
+    }
+  }
+}
+
+void Scheduler::start(Thread* t) {
+  bool irq = platform::interrupts_disable();
+  g_lock.lock();
+  KERNEL_ASSERT(t->state_ == Thread::State::Created);
+  enqueue_locked(t);
+  g_lock.unlock();
+  platform::interrupts_restore(irq);
+  kick_idle_hart();
+}
+
+void Scheduler::wake(Thread* t) {
+  bool irq = platform::interrupts_disable();
+  g_lock.lock();
+  bool queued = false;
+  if (t->state_ == Thread::State::Blocked) {
+    enqueue_locked(t);
+    queued = true;
+  } else if (t->state_ == Thread::State::Running || t->state_ == Thread::State::Ready) {
+    t->wake_pending_ = true;  // it has not blocked yet: its next block() returns at once
+  }
+  g_lock.unlock();
+  platform::interrupts_restore(irq);
+  if (queued) kick_idle_hart();
+}
+
+// Entered with interrupts off and g_lock held; returns with g_lock released.
+void Scheduler::schedule() {
+  PerHart& h = this_hart();
+  Thread* cur = h.current_thread;
+  if (cur->state_ == Thread::State::Running && cur != h.idle_thread) enqueue_locked(cur);
+  Thread* next = pop_locked();
+  if (next == nullptr) next = cur->state_ == Thread::State::Running ? cur : h.idle_thread;
+  next->state_ = Thread::State::Running;
+  next->last_cpu_ = h.cpu;
+  if (next == cur) {
+    g_lock.unlock();
+    return;
+  }
+  h.current_thread = next;
+  h.idle.store(next == h.idle_thread);
+  h.stack_low = next->stack_low_;   // trap.S checks the running stack's limit
+  h.stack_top = next->stack_top_;
+  h.switched_from = cur;
+  ++h.context_switches;
+  g_switches.fetch_add(1, std::memory_order_relaxed);
+  if (next != h.idle_thread) {
+    h.slice.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(kSliceNs);
+    h.timers.add(&h.slice);
+  } else {
+    h.timers.cancel(&h.slice);
+  }
+  platform_context_switch(&cur->context_, &next->context_);
+  finish_switch();  // `cur` runs again here, possibly on another hart
+}
+
+void Scheduler::finish_switch() {
+  PerHart& h = this_hart();
+  Thread* prev = h.switched_from;
+  h.switched_from = nullptr;
+  g_lock.unlock();
+  if (prev != nullptr && prev->state_ == Thread::State::Dead && prev->owns_stack_) {
+    // prev no longer runs anywhere: its stack and object can go.
+    aspace::destroy_stack(aspace::KernelStack{prev->stack_low_, prev->stack_top_});
+    delete prev;
+  }
+}
+
+void Thread::start_trampoline(void* self) {
+  Scheduler::finish_switch();
+  platform::interrupts_enable();
+  auto* t = static_cast<Thread*>(self);
+  t->entry_(t->arg_);
+  Scheduler::exit_current();
+}
+
+void Scheduler::yield() {
+  bool irq = platform::interrupts_disable();
+  g_lock.lock();
+  schedule();
+  platform::interrupts_restore(irq);
+}
+
+void Scheduler::block() {
+  bool irq = platform::interrupts_disable();
+  Thread* cur = this_hart().current_thread;
+  g_lock.lock();
+  if (cur->wake_pending_) {
+    cur->wake_pending_ = false;
+    g_lock.unlock();
+  } else {
+    // The lock is held from here to the switch, so a waker cannot queue this thread (and another
+    // hart run it) while it is still on its own stack.
+    cur->state_ = Thread::State::Blocked;
+    schedule();
+  }
+  platform::interrupts_restore(irq);
+}
+
+void Scheduler::sleep_ns(koios::u64 ns) {
+  Thread* cur = current();
+  bool irq = platform::interrupts_disable();
+  cur->sleep_timer_.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(ns);
+  cur->sleep_timer_.fire = wake_sleeper;
+  cur->sleep_timer_.context = cur;
+  this_hart().timers.add(&cur->sleep_timer_);  // fires on this hart, wherever cur is by then
+  block();
+  platform::interrupts_restore(irq);
+}
+
+void Scheduler::exit_current() {
+  platform::interrupts_disable();
+  Thread* cur = this_hart().current_thread;
+  KERNEL_ASSERT(cur->owns_stack_);  // a hart's own context never exits
+  g_lock.lock();
+  cur->state_ = Thread::State::Dead;
+  schedule();
+  panic("a dead thread was scheduled");
+}
+
+void Scheduler::idle_loop() {
+  for (;;) {
+    platform::interrupts_disable();
+    this_hart().need_resched.store(false);
+    g_lock.lock();
+    schedule();  // runs whatever is queued; returns when this hart is idle again
+    if (g_head == nullptr) platform::wait_for_interrupt();
+    platform::interrupts_enable();
+  }
+}
+
+void Scheduler::on_interrupt_exit() {
+  if (!per_hart_ready()) return;
+  PerHart& h = this_hart();
+  if (h.current_thread == nullptr || h.interrupt_nesting != 0) return;
+  // need_resched is only written on its own hart (slice timer, IPI), so load-then-store is safe.
+  if (!h.need_resched.load()) return;
+  h.need_resched.store(false);
+  g_lock.lock();
+  schedule();  // interrupts are off in a trap handler
+}
+
+void Scheduler::on_ipi() {
+  if (per_hart_ready()) this_hart().need_resched.store(true);
+}
+
+koios::u64 Scheduler::context_switches() { return g_switches.load(); }
+
+}  // namespace kernel

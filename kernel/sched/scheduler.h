@@ -1,0 +1,41 @@
+// kernel/sched/scheduler.h: a preemptive round-robin scheduler for every hart. One shared FIFO
+// run queue (threads run on whichever hart is free, so one thread's successive slices may run on
+// different harts); a 10 ms slice per turn, enforced by a one-shot timer; an idle thread per hart
+// that sleeps in wfi and is woken by an IPI when work arrives.
+// FIXME(#4): cgroup CPU budgets from cgroupsrv's table decide who runs (the scheduler hook).
+#pragma once
+
+#include "kernel/sched/thread.h"
+
+namespace kernel {
+
+class Scheduler {
+ public:
+  static constexpr koios::u64 kSliceNs = 10'000'000;
+
+  // The calling hart joins scheduling: `current` is the context it runs in now (adopted),
+  // `idle` runs when nothing else can (the same thread is allowed: it then idles when it blocks).
+  static void init_this_hart(Thread* current, Thread* idle);
+  static Thread* current();
+  static void start(Thread* thread);            // Created -> Ready
+  static void yield();
+  static void sleep_ns(koios::u64 ns);
+  static void block();                          // until wake(); returns at once if a wake is pending
+  static void wake(Thread* thread);
+  [[noreturn]] static void exit_current();
+  [[noreturn]] static void idle_loop();
+  // From the end of interrupt handling: switch away if this hart's slice is over or work arrived.
+  static void on_interrupt_exit();
+  static void on_ipi();
+  static koios::u64 context_switches();
+
+ private:
+  friend class Thread;                           // its start trampoline finishes the switch
+  static void schedule();                        // interrupts off, scheduler lock held
+  static Thread* pop_locked();
+  static void finish_switch();
+  static void enqueue_locked(Thread* thread);
+  static void kick_idle_hart();
+};
+
+}  // namespace kernel

@@ -1,0 +1,54 @@
+// kernel/sched/thread.cc
+#include "kernel/sched/thread.h"
+
+#include <new>
+
+#include "kernel/sched/scheduler.h"
+
+namespace kernel {
+namespace {
+std::atomic<koios::u64> g_live_threads{0};
+
+void copy_name(char* out, const char* name) {
+  koios::usize i = 0;
+  for (; name != nullptr && name[i] != 0 && i + 1 < Thread::kNameMax; ++i) out[i] = name[i];
+  out[i] = 0;
+}
+}  // namespace
+
+koios::Result<Thread*> Thread::create(const char* name, Entry entry, void* arg) {
+  if (entry == nullptr) return koios::Status::InvalidArgs;
+  auto* t = new (std::nothrow) Thread();
+  if (t == nullptr) return koios::Status::NoMemory;
+  auto stack = aspace::create_thread_stack();
+  if (!stack.ok()) {
+    delete t;
+    return stack.status();
+  }
+  copy_name(t->name_, name);
+  t->owns_stack_ = true;
+  t->stack_low_ = stack.value().low;
+  t->stack_top_ = stack.value().top;
+  t->entry_ = entry;
+  t->arg_ = arg;
+  t->context_ = platform::Context::for_new_thread(t->stack_top_, &Thread::start_trampoline, t);
+  g_live_threads.fetch_add(1);
+  return t;
+}
+
+Thread* Thread::adopt_current(Thread* storage, const char* name, koios::u64 stack_low, koios::u64 stack_top) {
+  auto* t = new (storage) Thread();
+  copy_name(t->name_, name);
+  t->state_ = State::Running;
+  t->stack_low_ = stack_low;
+  t->stack_top_ = stack_top;
+  return t;
+}
+
+Thread::~Thread() {
+  if (owns_stack_) g_live_threads.fetch_sub(1);
+}
+
+koios::u64 Thread::live_count() { return g_live_threads.load(); }
+
+}  // namespace kernel

@@ -1,0 +1,157 @@
+// tests/kernel/thread_test.cc: self-tests of kernel threads and the scheduler, run on the boot
+// hart's main thread once every hart schedules.
+#include <atomic>
+
+#include "kernel/sched/per_hart.h"
+#include "kernel/sched/scheduler.h"
+#include "kernel/vm/heap.h"
+#include "kernel/vm/kernel_aspace.h"
+#include "platform/platform.h"
+#include "tests/kernel/selftest.h"
+
+namespace kernel::selftest {
+
+using koios::u32;
+using koios::u64;
+
+namespace {
+
+// Waits (sleeping, so other threads run) until pred() holds or timeout_ns passes.
+template <typename Pred>
+bool sleep_until(Pred pred, u64 timeout_ns) {
+  u64 deadline = platform::now_ns() + timeout_ns;
+  while (!pred()) {
+    if (platform::now_ns() > deadline) return false;
+    Scheduler::sleep_ns(500'000);
+  }
+  return true;
+}
+
+struct Spinner {
+  std::atomic<u64> iterations{0};
+  std::atomic<u32> harts_seen{0};  // bit per cpu index
+  std::atomic<bool> done{false};
+};
+constexpr u32 kMaxSpinners = 3 * platform::kMaxCpus;
+Spinner g_spinners[kMaxSpinners];
+std::atomic<bool> g_stop{false};
+
+void spin(void* arg) {
+  auto* s = static_cast<Spinner*>(arg);
+  while (!g_stop.load(std::memory_order_relaxed)) {
+    s->iterations.fetch_add(1, std::memory_order_relaxed);
+    s->harts_seen.fetch_or(1u << this_hart().cpu, std::memory_order_relaxed);
+  }
+  s->done.store(true);
+}
+
+}  // namespace
+
+void threads_test(Context& ctx) {
+  // More busy threads than harts, none of which ever yields: they all make progress only if
+  // the timer preempts them, and they spread over the harts only if idle harts are woken.
+  u32 count = 3 * platform::cpu_count();
+  u64 live_before = Thread::live_count();
+  g_stop.store(false);
+  for (u32 i = 0; i < count; ++i) {
+    g_spinners[i].iterations.store(0);
+    g_spinners[i].harts_seen.store(0);
+    g_spinners[i].done.store(false);
+    auto t = Thread::create("spinner", spin, &g_spinners[i]);
+    if (!ctx.check(t.ok(), "spinner threads are created")) return;
+    Scheduler::start(t.value());
+  }
+  u64 switches_before = Scheduler::context_switches();
+  // Until every thread has run and every hart has run one of them (or a generous timeout: the
+  // host may give a hart's vCPU little time when harts outnumber host cores).
+  u32 all_harts = 0;  // the harts that schedule (one that never came up is reported elsewhere)
+  for (u32 c = 0; c < platform::cpu_count(); ++c)
+    if (hart(c).current_thread != nullptr) all_harts |= 1u << c;
+  auto everyone_ran = [&] {
+    u32 harts = 0;
+    for (u32 i = 0; i < count; ++i) {
+      if (g_spinners[i].iterations.load() == 0) return false;
+      harts |= g_spinners[i].harts_seen.load();
+    }
+    return harts == all_harts;
+  };
+  sleep_until(everyone_ran, 5'000'000'000);
+  g_stop.store(true);
+  bool all_done = sleep_until([&] {
+    for (u32 i = 0; i < count; ++i)
+      if (!g_spinners[i].done.load()) return false;
+    return true;
+  }, 2'000'000'000);
+  CHECK_THAT(ctx, all_done);
+  u32 union_of_harts = 0;
+  for (u32 i = 0; i < count; ++i) {
+    ctx.check(g_spinners[i].iterations.load() > 0, "every busy thread ran (preemption works)");
+    union_of_harts |= g_spinners[i].harts_seen.load();
+  }
+  ctx.check(union_of_harts == all_harts, "the threads ran on every hart");
+  CHECK_THAT(ctx, Scheduler::context_switches() > switches_before + count);
+  CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
+}
+
+namespace {
+std::atomic<u32> g_woken{0};
+Thread* g_sleeper_thread;
+void blocker(void*) {
+  Scheduler::block();
+  g_woken.fetch_add(1);
+}
+void napper(void* arg) {
+  auto* elapsed = static_cast<std::atomic<u64>*>(arg);
+  u64 start = platform::now_ns();
+  Scheduler::sleep_ns(3'000'000);
+  elapsed->store(platform::now_ns() - start);
+}
+}  // namespace
+
+void thread_sleep_wake_test(Context& ctx) {
+  static std::atomic<u64> elapsed{0};
+  elapsed.store(0);
+  auto nap = Thread::create("napper", napper, &elapsed);
+  if (!ctx.check(nap.ok(), "a thread is created")) return;
+  Scheduler::start(nap.value());
+  CHECK_THAT(ctx, sleep_until([] { return elapsed.load() != 0; }, 1'000'000'000));
+  CHECK_THAT(ctx, elapsed.load() >= 3'000'000);  // never wakes early
+
+  g_woken.store(0);
+  auto blk = Thread::create("blocker", blocker, nullptr);
+  if (!ctx.check(blk.ok(), "a thread is created")) return;
+  g_sleeper_thread = blk.value();
+  Scheduler::start(g_sleeper_thread);
+  Scheduler::sleep_ns(2'000'000);
+  CHECK_THAT(ctx, g_woken.load() == 0);  // still blocked
+  Scheduler::wake(g_sleeper_thread);
+  CHECK_THAT(ctx, sleep_until([] { return g_woken.load() == 1; }, 1'000'000'000));
+}
+
+void thread_churn_test(Context& ctx) {
+  // Threads that exit leave nothing behind: stacks, slots and objects all come back.
+  // Exact counts, not free pages: the heap keeps pages it carved (by design), and how many it
+  // carved depends on how many threads overlapped, which the harts decide.
+  static std::atomic<u32> ran{0};
+  constexpr u32 kCycles = 400;
+  u64 live_before = Thread::live_count();
+  koios::usize blocks_before = heap::blocks_in_use();
+  u64 stack_pages_before = aspace::thread_stack_pages();
+  for (int round = 0; round < 2; ++round) {
+    ran.store(0);
+    for (u32 i = 0; i < kCycles; ++i) {
+      auto t = Thread::create("churn", [](void*) { ran.fetch_add(1); }, nullptr);
+      if (!ctx.check(t.ok(), "a thread is created")) return;
+      Scheduler::start(t.value());
+      if (i % 16 == 15) Scheduler::sleep_ns(200'000);
+    }
+    CHECK_THAT(ctx, sleep_until([] { return ran.load() == kCycles; }, 2'000'000'000));
+    CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
+  }
+  ctx.check(heap::blocks_in_use() == blocks_before, "every Thread object is freed");
+  // Stacks go back to the cache; at most kStackCacheMax more than before stay mapped.
+  ctx.check(aspace::thread_stack_pages() <= stack_pages_before + aspace::kStackCacheMax * aspace::kStackSize / platform::kPageSize,
+            "thread stacks are reused, not leaked");
+}
+
+}  // namespace kernel::selftest
