@@ -1,0 +1,116 @@
+// kernel/object/channel.cc
+#include "kernel/object/channel.h"
+
+namespace kernel {
+
+using koios::Signals;
+using koios::Status;
+using koios::u32;
+
+Channel::Channel(RefPtr<PeerHolder> holder) : PeeredObject(kType, Signals::Writable, std::move(holder)) {}
+
+Channel::~Channel() {
+  // First leave the peer, so it cannot queue into us while the queue is torn down.
+  unlink_peer();
+  free_queue(head_);
+}
+
+koios::Result<PeerPair<Channel>> Channel::create() {
+  RefPtr<PeerHolder> holder = TRY(make_ref<PeerHolder>());
+  RefPtr<Channel> first = TRY(make_ref<Channel>(holder));
+  RefPtr<Channel> second = TRY(make_ref<Channel>(holder));
+  link(*first, *second);
+  return PeerPair<Channel>{std::move(first), std::move(second)};
+}
+
+Status Channel::write(HandleTable& table, OwnPtr<Message> message) {
+  Message* m = message.get();
+  return table.remove_for_transfer(m->handle_values(), m->num_handles(), m->handles(),
+                                   [&](KernelHandle* moved, u32 count) -> Status {
+                                     for (u32 i = 0; i < count; ++i) {
+                                       koios::Koid koid = moved[i].object()->koid();
+                                       if (koid == this->koid() || koid == related_koid()) return Status::NotSupported;
+                                     }
+                                     Guard guard(lock());
+                                     Channel* peer = peer_locked();
+                                     if (peer == nullptr) return Status::PeerClosed;
+                                     if (peer->queued_ >= koios::kMaxQueuedMessages) return Status::ShouldWait;
+                                     Message* queued = message.release();
+                                     if (peer->tail_ == nullptr) {
+                                       peer->head_ = queued;
+                                     } else {
+                                       peer->tail_->next_ = queued;
+                                     }
+                                     peer->tail_ = queued;
+                                     ++peer->queued_;
+                                     peer->update_signals_locked(Signals::None, Signals::Readable);
+                                     if (peer->queued_ == koios::kMaxQueuedMessages)
+                                       update_signals_locked(Signals::Writable, Signals::None);
+                                     return Status::Ok;
+                                   });
+}
+
+koios::Result<OwnPtr<Message>> Channel::read(HandleTable& table, u32 max_bytes, u32 max_handles,
+                                             koios::MessageSizes* sizes) {
+  HandleTable::Locked locked_table(table);
+  Guard guard(lock());
+  Message* m = head_;
+  if (m == nullptr) return peer_locked() == nullptr ? Status::PeerClosed : Status::ShouldWait;
+  if (sizes != nullptr) *sizes = koios::MessageSizes{m->num_bytes(), m->num_handles()};
+  if (m->num_bytes() > max_bytes || m->num_handles() > max_handles) return Status::BufferTooSmall;
+  if (locked_table.free_slots() < m->num_handles()) return Status::NoResources;
+
+  head_ = m->next_;
+  if (head_ == nullptr) tail_ = nullptr;
+  m->next_ = nullptr;
+  bool was_full = queued_ == koios::kMaxQueuedMessages;
+  --queued_;
+  if (queued_ == 0) update_signals_locked(Signals::Readable, Signals::None);
+  Channel* peer = peer_locked();
+  if (was_full && peer != nullptr) peer->update_signals_locked(Signals::None, Signals::Writable);
+
+  for (u32 i = 0; i < m->num_handles(); ++i) {
+    // Cannot fail: the room was checked under the same table lock.
+    koios::Result<koios::Handle> value = locked_table.add(std::move(m->handles()[i]));
+    m->handle_values()[i] = value.value_or(koios::kInvalidHandle);
+  }
+  return OwnPtr<Message>(m);
+}
+
+u32 Channel::queued_messages() const {
+  Guard guard(lock());
+  return queued_;
+}
+
+void Channel::on_zero_handles() {
+  Message* dropped;
+  {
+    Guard guard(lock());
+    dropped = take_queue_locked();
+    unlink_peer_locked();
+    update_signals_locked(Signals::Readable | Signals::Writable, Signals::None);
+  }
+  // Closing the handles in the dropped messages may close other objects' last handles in turn;
+  // no lock is held here, so they may take their own.
+  free_queue(dropped);
+}
+
+void Channel::on_peer_closed_locked() { update_signals_locked(Signals::Writable, Signals::PeerClosed); }
+
+Message* Channel::take_queue_locked() {
+  Message* head = head_;
+  head_ = tail_ = nullptr;
+  queued_ = 0;
+  return head;
+}
+
+void Channel::free_queue(Message* head) {
+  while (head != nullptr) {
+    Message* next = head->next_;
+    head->next_ = nullptr;
+    delete head;
+    head = next;
+  }
+}
+
+}  // namespace kernel

@@ -1,0 +1,63 @@
+// kernel/object/channel.h: one end of a pair of message endpoints (after Zircon's channel). A write
+// queues a Message at the peer; handles move out of the writer's table atomically with the bytes.
+// Each end holds at most kMaxQueuedMessages: a write to a full peer answers ShouldWait and the
+// writer's end drops Writable until the peer reads. Once one end's last handle is gone, its queue
+// (and every handle in it) is closed and the other end reports PeerClosed for good; it can still
+// read what was queued before. Each end dies with its own last handle and reference.
+//
+// Signals: Readable while the end's queue is not empty; Writable while the peer exists and has
+// room; PeerClosed once alone. Lock order: the handle table's lock, then the pair's lock.
+//
+// FIXME(#4): two channels each queued in the other's peer keep each other alive (a cycle through
+// messages, as in Zircon); and dropping a queue that holds channels that hold queues recurses once
+// per level. Process exit will need a bound (a deferred-destruction list) for both.
+#pragma once
+
+#include "kernel/lib/own_ptr.h"
+#include "kernel/object/handle_table.h"
+#include "kernel/object/message.h"
+#include "kernel/object/object.h"
+#include "koios/channel.h"
+
+namespace kernel {
+
+class Channel final : public PeeredObject<Channel> {
+ public:
+  static constexpr koios::ObjectType kType = koios::ObjectType::Channel;
+  static constexpr koios::Rights kDefaultRights =
+      koios::kRightsBasic | koios::kRightsIo | koios::Rights::Signal | koios::Rights::SignalPeer;
+
+  static koios::Result<PeerPair<Channel>> create();   // fails only with NoMemory
+  // Use create(); public only so make_ref can build one.
+  explicit Channel(RefPtr<PeerHolder> holder);
+  ~Channel() override;
+
+  // Queues `message` at the peer, moving message->handle_values() out of `table` into it; all or
+  // nothing. In order: BadHandle (a listed handle is invalid or listed twice), AccessDenied (one
+  // lacks Transfer), NotSupported (one names this channel or its peer: a channel cannot carry
+  // itself), PeerClosed, ShouldWait (the peer's queue is full). On error the table is unchanged.
+  koios::Status write(HandleTable& table, OwnPtr<Message> message);
+
+  // Dequeues the oldest message and installs its handles in `table`; the caller copies out the
+  // bytes and handle_values(). *sizes gets the message's sizes whenever there is one. ShouldWait
+  // when empty, PeerClosed when empty and alone, BufferTooSmall when it needs more than
+  // max_bytes/max_handles, NoResources when the table has no room for its handles; on these errors
+  // the message stays queued.
+  koios::Result<OwnPtr<Message>> read(HandleTable& table, koios::u32 max_bytes, koios::u32 max_handles,
+                                      koios::MessageSizes* sizes);
+
+  koios::u32 queued_messages() const;
+
+ private:
+  void on_zero_handles() override;
+  void on_peer_closed_locked() override;
+  // Takes the whole queue out, to be freed with no lock held.
+  Message* take_queue_locked();
+  static void free_queue(Message* head);
+
+  Message* head_ = nullptr;   // guarded by the pair's lock, like everything below
+  Message* tail_ = nullptr;
+  koios::u32 queued_ = 0;
+};
+
+}  // namespace kernel
