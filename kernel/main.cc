@@ -9,6 +9,7 @@
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
 #include "kernel/monitor.h"
+#include "kernel/user_program.h"
 #include "kernel/sched/per_hart.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/sched/wait.h"
@@ -93,6 +94,16 @@ void run_requested_fault(const BootArgs& args) {
   }
 }
 
+// bench=null_syscall runs that user-mode benchmark after the self-tests; it prints its BENCH line.
+void run_requested_benchmark(const BootArgs& args) {
+  char name[32];
+  if (!args.get("bench", name, sizeof name)) return;
+  koios::i64 code = 0;
+  koios::Status s = run_user_program(name, 0, 600'000'000'000, &code);
+  if (s != koios::Status::Ok || code != 0)
+    LOG_ERROR("bench=%s: %s, exit code %ld", name, koios::status_name(s), static_cast<long>(code));
+}
+
 [[noreturn]] void secondary_continue(void*) {
   PerHart& h = this_hart();
   h.stack_low = h.stack_top - aspace::kStackSize;
@@ -160,6 +171,7 @@ void run_requested_fault(const BootArgs& args) {
   if (failed != 0) platform::shutdown(kExitSelftestFailed);
 
   run_requested_fault(args);
+  run_requested_benchmark(args);
   monitor::run();
 }
 

@@ -23,6 +23,7 @@ struct PerHart {
   koios::u64 fault_sp = 0;        // sp at the overflowing trap, for the panic message
   koios::u32 cpu = 0;             // dense index 0..cpu_count-1
   koios::u32 reserved = 0;
+  koios::u64 kernel_sp = 0;       // top of the running thread's kernel stack: where user traps land
   // ---- C++ only ----
   koios::u64 hart_id = 0;
   koios::u64 stack_top = 0;       // the guarded kernel stack: [stack_low, stack_top)
@@ -50,6 +51,7 @@ static_assert(offsetof(PerHart, emergency_top) == 16);
 static_assert(offsetof(PerHart, scratch) == 24);
 static_assert(offsetof(PerHart, fault_sp) == 32);
 static_assert(offsetof(PerHart, cpu) == 40);
+static_assert(offsetof(PerHart, kernel_sp) == 48);
 
 PerHart& hart(koios::u32 cpu);
 // The calling hart's state. Valid once kernel_main or secondary_main has set tp.

@@ -124,8 +124,13 @@ void Scheduler::schedule() {
   h.idle.store(next == h.idle_thread);
   h.stack_low = next->stack_low_;   // trap.S checks the running stack's limit
   h.stack_top = next->stack_top_;
+  h.kernel_sp = next->stack_top_;
   h.switched_from = cur;
   ++h.context_switches;
+  // Each thread runs on its own page table; kernel threads on the kernel's. Never lazily keep a
+  // user table active: it could be freed while this hart still walks it.
+  if (next->aspace_ != nullptr) next->aspace_->activate();
+  else if (cur->aspace_ != nullptr) aspace::table().activate();
   g_switches.fetch_add(1, std::memory_order_relaxed);
   if (next != h.idle_thread) {
     h.slice.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(kSliceNs);
@@ -191,10 +196,16 @@ void Scheduler::sleep_ns(koios::u64 ns) {
   platform::interrupts_restore(irq);
 }
 
+void Scheduler::exit_current_with(koios::i64 code) {
+  current()->exit_code_ = code;
+  exit_current();
+}
+
 void Scheduler::exit_current() {
   platform::interrupts_disable();
   Thread* cur = this_hart().current_thread;
   KERNEL_ASSERT(cur->owns_stack_);  // a hart's own context never exits
+  if (cur->on_exit_ != nullptr) cur->on_exit_(cur);
   g_lock.lock();
   cur->state_ = Thread::State::Dead;
   schedule();

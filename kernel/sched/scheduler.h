@@ -9,6 +9,11 @@
 
 namespace kernel {
 
+// A user thread killed by a fault exits with kExitKilledByFault - scause: below every code a
+// program can pass to process_exit... except that the range is shared with negative codes.
+// FIXME(#4): a Process's exit reason (killed/by which fault) separate from its return code.
+inline constexpr koios::i64 kExitKilledByFault = -1000;
+
 class Scheduler {
  public:
   static constexpr koios::u64 kSliceNs = 10'000'000;
@@ -23,6 +28,8 @@ class Scheduler {
   static void block();                          // until wake(); returns at once if a wake is pending
   static void wake(Thread* thread);
   [[noreturn]] static void exit_current();
+  // Records how the thread ended (see Thread::exit_code), then exits.
+  [[noreturn]] static void exit_current_with(koios::i64 code);
   [[noreturn]] static void idle_loop();
   // From the end of interrupt handling: switch away if this hart's slice is over or work arrived.
   static void on_interrupt_exit();

@@ -36,6 +36,31 @@ koios::Result<Thread*> Thread::create(const char* name, Entry entry, void* arg) 
   return t;
 }
 
+koios::Result<Thread*> Thread::create_user(const char* name, UserAspace* space, koios::u64 entry,
+                                           koios::u64 user_sp, koios::u64 arg) {
+  if (space == nullptr) return koios::Status::InvalidArgs;
+  Thread* t = TRY(create(name, &Thread::user_start, nullptr));
+  t->arg_ = t;
+  t->aspace_ = space;
+  t->user_entry_ = entry;
+  t->user_sp_ = user_sp;
+  t->user_arg_ = arg;
+  // The top of the kernel stack holds the user frame (trap.S puts it there on every trap), so the
+  // thread's kernel code starts below it.
+  t->context_ = platform::Context::for_new_thread(t->stack_top_ - sizeof(platform::TrapFrame),
+                                                 &Thread::start_trampoline, t);
+  return t;
+}
+
+// The first kernel code of a user thread: build the user frame where trap.S keeps it (the top
+// of this thread's kernel stack) and leave for user mode. Every later kernel entry is a trap.
+void Thread::user_start(void* self) {
+  auto* t = static_cast<Thread*>(self);
+  auto* frame = reinterpret_cast<platform::TrapFrame*>(t->stack_top_ - sizeof(platform::TrapFrame));
+  *frame = platform::make_user_frame(t->user_entry_, t->user_sp_, t->user_arg_);
+  platform_return_to_user(frame);
+}
+
 Thread* Thread::adopt_current(Thread* storage, const char* name, koios::u64 stack_low, koios::u64 stack_top) {
   auto* t = new (storage) Thread();
   copy_name(t->name_, name);
@@ -46,6 +71,7 @@ Thread* Thread::adopt_current(Thread* storage, const char* name, koios::u64 stac
 }
 
 Thread::~Thread() {
+  delete aspace_;  // FIXME(#4): the process owns it once processes exist
   if (owns_stack_) g_live_threads.fetch_sub(1);
 }
 

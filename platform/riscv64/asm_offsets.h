@@ -8,6 +8,7 @@
 #define PER_HART_SCRATCH 24         /* one word of scratch for trap.S */
 #define PER_HART_FAULT_SP 32        /* the overflowed sp, saved for the panic message */
 #define PER_HART_CPU 40             /* u32: this hart's dense cpu index */
+#define PER_HART_KERNEL_SP 48       /* top of the running thread's kernel stack (user traps) */
 
 #define TRAP_FRAME_SIZE (36 * 8)
 #define TRAP_FRAME_SEPC (32 * 8)

@@ -125,6 +125,58 @@ Result<u64> PageTable::translate(u64 va) const {
   return Status::NotFound;
 }
 
+Result<u64> PageTable::translate_checked(u64 va, Perm perm) const {
+  if (!canonical(va)) return Status::InvalidArgs;
+  u64* table = table_at(root_);
+  for (int level = 2; level >= 0; --level) {
+    u64 pte = table[index_of(va, u32(level))];
+    if ((pte & kValid) == 0) return Status::NotFound;
+    if (is_leaf(pte)) {
+      if ((leaf_bits(perm) & ~(kValid | kAccessed | kDirty | kGlobal) & ~pte) != 0) return Status::AccessDenied;
+      u64 span = 1ull << (12 + 9 * level);
+      return pte_to_pa(pte) + (va & (span - 1));
+    }
+    table = table_at(pte_to_pa(pte));
+  }
+  return Status::NotFound;
+}
+
+void PageTable::share_kernel_mappings(const PageTable& kernel) {
+  u64* mine = table_at(root_);
+  const u64* theirs = table_at(kernel.root_);
+  for (u64 i = 0; i < 512; ++i) {
+    u64 va = i << 30;
+    if (i >= 256) va |= ~0ull << 39;  // sign-extend into the upper half
+    bool user = va >= kUserBase && va < kUserTop;
+    if (!user) mine[i] = theirs[i];
+  }
+}
+
+void PageTable::destroy_user() {
+  u64* root = table_at(root_);
+  for (u64 i = kUserBase >> 30; i < kUserTop >> 30; ++i) {
+    u64 l2 = root[i];
+    if ((l2 & kValid) == 0) continue;
+    if (is_leaf(l2)) continue;  // never created: user mappings use 4 KiB and 2 MiB pages only
+    u64* mid = table_at(pte_to_pa(l2));
+    for (u64 j = 0; j < 512; ++j) {
+      u64 l1 = mid[j];
+      if ((l1 & kValid) == 0) continue;
+      if (is_leaf(l1)) {
+        for (u64 k = 0; k < 512; ++k) source_.free(source_.ctx, pte_to_pa(l1) + k * kPageSize);
+        continue;
+      }
+      u64* leaf = table_at(pte_to_pa(l1));
+      for (u64 k = 0; k < 512; ++k)
+        if (leaf[k] & kValid) source_.free(source_.ctx, pte_to_pa(leaf[k]));
+      source_.free(source_.ctx, pte_to_pa(l1));
+    }
+    source_.free(source_.ctx, pte_to_pa(l2));
+  }
+  source_.free(source_.ctx, root_);
+  root_ = 0;
+}
+
 void PageTable::activate() const {
   csr::write_satp(kSatpSv39 | (root_ >> 12));
   flush_tlb_this_hart();

@@ -211,6 +211,52 @@ extern "C" void platform_trap(TrapFrame* frame, bool stack_overflow) {
   kernel::on_kernel_fault(*frame, false);
 }
 
+TrapFrame platform::make_user_frame(u64 entry, u64 user_sp, u64 arg) {
+  TrapFrame f{};
+  f.sepc = entry;
+  f.x[2] = user_sp;
+  f.x[10] = arg;
+  // U-mode (SPP = 0), interrupts on there (SPIE), no FP (FS = Off: any FP instruction faults
+  // until FP state is saved per thread, FIXME(#4)), no kernel access to user pages (SUM = 0).
+  u64 s = csr::read_sstatus();
+  s &= ~(csr::kSstatusSpp | csr::kSstatusSie | csr::kSstatusFs | csr::kSstatusSum);
+  s |= csr::kSstatusSpie;
+  f.sstatus = s;
+  return f;
+}
+
+// Every trap taken in user mode, from trap.S on the thread's kernel stack.
+extern "C" void platform_user_trap(TrapFrame* frame) {
+  if (frame->scause & csr::kInterruptBit) {
+    switch (frame->scause & 0xff) {
+      case 1:
+        clear_ipi();
+        kernel::on_ipi();
+        break;
+      case 5:
+        timer_arm(~0ull);
+        kernel::on_timer_interrupt();
+        break;
+      case 9:
+        plic_handle_irq();
+        kernel::on_console_input();
+        break;
+      default:
+        break;
+    }
+    kernel::on_interrupt_exit();
+    return;
+  }
+  if (frame->scause == 8) {  // ecall from U-mode
+    frame->sepc += 4;
+    interrupts_enable();     // a syscall may block or take long: stay preemptible
+    kernel::on_syscall(*frame);
+    interrupts_disable();
+    return;
+  }
+  kernel::on_user_fault(*frame);
+}
+
 // The boot hart, from entry.S: a0 = hart id, a1 = device tree.
 extern "C" [[noreturn]] void platform_boot(u64 hart_id, const void* dtb) {
   csr::write_stvec(reinterpret_cast<u64>(&kernel_trap_vector));

@@ -1,9 +1,10 @@
 /* platform/riscv64/trap.S: S-mode trap entry and exit for traps taken in the kernel.
  *
- * Invariants while a hart runs kernel code:
- *   tp       = this hart's kernel::PerHart (0 only during the first instructions of boot)
- *   sscratch = 0; trap.S borrows it for one register while it has no free one
- * User mode arrives with the kernel-objects issue; its entry will swap tp and sscratch instead.
+ * Invariants:
+ *   in the kernel: tp = this hart's kernel::PerHart (0 only in the first instructions of boot),
+ *                  sscratch = 0 (trap.S borrows it for one register while it has no free one)
+ *   in user mode:  tp = the user's, sscratch = this hart's PerHart
+ * So the first instruction swaps tp and sscratch: a non-zero tp afterwards means "from user".
  *
  * A kernel stack overflow runs into the unmapped guard page under the stack and faults. The
  * handler must not push a trap frame onto the overflowed stack (that would fault again, forever),
@@ -60,6 +61,9 @@
   .globl kernel_trap_vector
   .balign 4
 kernel_trap_vector:
+  csrrw tp, sscratch, tp              /* tp = PerHart if we came from user mode, else 0 */
+  bnez tp, .Lfrom_user
+  csrrw tp, sscratch, zero            /* from the kernel: tp back, sscratch = 0 again */
   csrw sscratch, t0                   /* borrow t0; restored from sscratch below */
   beqz tp, .Lframe_on_current_stack   /* early boot: no per-hart limits known yet */
   ld t0, PER_HART_STACK_LOW(tp)       /* lowest address the current stack may use */
@@ -116,6 +120,69 @@ kernel_trap_vector:
   ld x30, 30*8(sp)
   ld x31, 31*8(sp)
   ld x2, 2*8(sp)                      /* sp last: it addresses the frame */
+  sret
+
+/* ---- from user mode: tp = PerHart, sscratch = the user's tp ---- */
+.Lfrom_user:
+  sd sp, PER_HART_SCRATCH(tp)         /* the user's sp, until it is in the frame */
+  ld sp, PER_HART_KERNEL_SP(tp)       /* top of the running thread's kernel stack */
+  addi sp, sp, -TRAP_FRAME_SIZE
+  SAVE_GPRS_EXCEPT_SP_T0
+  sd t0, 5*8(sp)
+  ld t0, PER_HART_SCRATCH(tp)
+  sd t0, 2*8(sp)                      /* user sp */
+  csrr t0, sscratch
+  sd t0, 4*8(sp)                      /* user tp */
+  csrw sscratch, zero                 /* the kernel invariant */
+  SAVE_CSRS
+  mv a0, sp
+  call platform_user_trap             /* may switch threads; returns when this one goes back out */
+  mv a0, sp
+  /* fall through */
+
+/* platform_return_to_user(TrapFrame* frame): leave the kernel for user mode with the registers in
+ * frame, which must sit at the top of the running thread's kernel stack. Interrupts are off from
+ * here to the sret (SIE comes back from SPIE). */
+  .globl platform_return_to_user
+platform_return_to_user:
+  csrci sstatus, 2
+  mv sp, a0
+  csrw sscratch, tp                   /* user mode: sscratch = PerHart */
+  ld t0, TRAP_FRAME_SEPC(sp)
+  csrw sepc, t0
+  ld t0, TRAP_FRAME_SSTATUS(sp)
+  csrw sstatus, t0
+  ld x1, 1*8(sp)
+  ld x3, 3*8(sp)
+  ld x4, 4*8(sp)                      /* the user's tp */
+  ld x5, 5*8(sp)
+  ld x6, 6*8(sp)
+  ld x7, 7*8(sp)
+  ld x8, 8*8(sp)
+  ld x9, 9*8(sp)
+  ld x10, 10*8(sp)
+  ld x11, 11*8(sp)
+  ld x12, 12*8(sp)
+  ld x13, 13*8(sp)
+  ld x14, 14*8(sp)
+  ld x15, 15*8(sp)
+  ld x16, 16*8(sp)
+  ld x17, 17*8(sp)
+  ld x18, 18*8(sp)
+  ld x19, 19*8(sp)
+  ld x20, 20*8(sp)
+  ld x21, 21*8(sp)
+  ld x22, 22*8(sp)
+  ld x23, 23*8(sp)
+  ld x24, 24*8(sp)
+  ld x25, 25*8(sp)
+  ld x26, 26*8(sp)
+  ld x27, 27*8(sp)
+  ld x28, 28*8(sp)
+  ld x29, 29*8(sp)
+  ld x30, 30*8(sp)
+  ld x31, 31*8(sp)
+  ld x2, 2*8(sp)                      /* the user's sp, last */
   sret
 
 .Loverflow:

@@ -18,6 +18,7 @@ void format_test(Context& ctx);
 void threads_test(Context& ctx);
 void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
+void user_programs_test(Context& ctx);
 
 namespace {
 
@@ -32,6 +33,7 @@ constexpr Test kTests[] = {
     {"threads", Where::Scheduler, threads_test},
     {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
     {"thread_churn", Where::Scheduler, thread_churn_test},
+    {"user_programs", Where::Scheduler, user_programs_test},
 };
 
 char g_broken[128];

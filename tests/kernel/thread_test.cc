@@ -4,7 +4,9 @@
 
 #include "kernel/sched/per_hart.h"
 #include "kernel/sched/scheduler.h"
+#include "kernel/user_program.h"
 #include "kernel/vm/heap.h"
+#include "kernel/vm/pmm.h"
 #include "kernel/vm/kernel_aspace.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
@@ -152,6 +154,27 @@ void thread_churn_test(Context& ctx) {
   // Stacks go back to the cache; at most kStackCacheMax more than before stay mapped.
   ctx.check(aspace::thread_stack_pages() <= stack_pages_before + aspace::kStackCacheMax * aspace::kStackSize / platform::kPageSize,
             "thread stacks are reused, not leaked");
+}
+
+}  // namespace kernel::selftest
+
+namespace kernel::selftest {
+
+void user_programs_test(Context& ctx) {
+  koios::u64 live_before = Thread::live_count();
+  koios::u64 pages_before = 0;
+  for (int round = 0; round < 2; ++round) {  // the second round must leave pages exactly as the first
+    koios::i64 code = 0;
+    ctx.check(run_user_program("hello", 0, 2'000'000'000, &code) == koios::Status::Ok, "hello runs");
+    ctx.check(code == 7, "hello's checks pass and its exit code arrives");
+    ctx.check(run_user_program("fault", 0, 2'000'000'000, &code) == koios::Status::Ok, "fault runs");
+    ctx.check(code == kExitKilledByFault - 15, "a store to its own code kills it with a store page fault");
+    CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
+    if (round == 0) pages_before = pmm::free_page_count();
+    else ctx.check(pmm::free_page_count() == pages_before, "address spaces are freed with their process");
+  }
+  koios::i64 code = 0;
+  CHECK_THAT(ctx, run_user_program("no such program", 0, 1'000'000'000, &code) == koios::Status::NotFound);
 }
 
 }  // namespace kernel::selftest

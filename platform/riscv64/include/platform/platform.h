@@ -129,6 +129,13 @@ class PageTable {
   Status map(u64 va, u64 pa, u64 size, Perm perm);
   Status unmap(u64 va, u64 size);
   Result<u64> translate(u64 va) const;  // physical address, NotFound when unmapped
+  // Physical address of va if it is mapped with at least `perm` (User included), else
+  // AccessDenied (mapped without it) or NotFound.
+  Result<u64> translate_checked(u64 va, Perm perm) const;
+  // Makes this table share the kernel's mappings outside [kUserBase, kUserTop) (top-level entries).
+  void share_kernel_mappings(const PageTable& kernel);
+  // Frees every table under [kUserBase, kUserTop), every page mapped there, and the root.
+  void destroy_user();
   void activate() const;                // this hart: satp + sfence.vma
   u64 root() const { return root_; }
 
@@ -141,6 +148,16 @@ class PageTable {
 void flush_tlb_this_hart();
 // Flushes [va, va+size) from every started hart's TLB (SBI RFENCE), this one included.
 void flush_tlb_all_harts(u64 va, u64 size);
+
+// ---- User mode ----
+// User addresses are [kUserBase, kUserTop): above the identity map and devices (which share the
+// low 4 GiB of every address space, unreachable from U-mode), below Sv39's upper half.
+inline constexpr u64 kUserBase = 0x1'0000'0000ull;
+inline constexpr u64 kUserTop = 0x40'0000'0000ull;
+// A frame that enters user mode at `entry` with sp = user_sp and a0 = arg (interrupts on there).
+TrapFrame make_user_frame(u64 entry, u64 user_sp, u64 arg);
+// Leaves the kernel for user mode; frame must be at the top of the running thread's kernel stack.
+extern "C" [[noreturn]] void platform_return_to_user(TrapFrame* frame);
 
 // ---- Shutdown through the virt test device; QEMU exits with `code` ----
 [[noreturn]] void shutdown(u32 code);
@@ -171,6 +188,10 @@ void on_console_input();
 void on_interrupt_exit();
 // A trap the platform cannot handle itself (an exception in kernel mode). Does not return.
 [[noreturn]] void on_kernel_fault(platform::TrapFrame& frame, bool stack_overflow);
+// An ecall from user mode; frame.sepc already points past it. Sets the result in frame.x[10].
+void on_syscall(platform::TrapFrame& frame);
+// A fault in user mode (bad access, illegal instruction, ...). FIXME(#4): exception channels.
+void on_user_fault(platform::TrapFrame& frame);
 // Entry of every secondary hart, on its boot stack with the MMU off; `arg` as given to start_cpu.
 [[noreturn]] void secondary_main(void* arg);
 }  // namespace kernel

@@ -1,0 +1,21 @@
+// kernel/user_program.h: starting a program from the boot filesystem as a user process, and
+// waiting for it. Until pidsrv and Process objects exist (issues 4 and 6) this is how the kernel
+// runs its user-mode self-tests and benchmarks.
+#pragma once
+
+#include "koios/result.h"
+
+namespace kernel {
+
+struct UserRun {
+  bool done = false;
+  koios::i64 exit_code = 0;
+};
+
+// Loads `name` from the boot filesystem into a new address space and starts it with a0 = arg;
+// `run` is filled in when it ends (exit code, or kExitKilledByFault - scause).
+koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run);
+// Spawns and sleeps until it ends or timeout_ns passes (TimedOut; the program keeps running).
+koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code);
+
+}  // namespace kernel

@@ -1,0 +1,108 @@
+// kernel/vm/user_aspace.cc
+#include "kernel/vm/user_aspace.h"
+
+#include <cstring>
+#include <new>
+
+#include "kernel/vm/kernel_aspace.h"
+#include "kernel/vm/pmm.h"
+
+namespace kernel {
+
+using koios::Status;
+using koios::u64;
+using platform::Perm;
+
+namespace {
+constexpr u64 kPage = platform::kPageSize;
+bool user_range(u64 va, u64 size) {
+  return va >= platform::kUserBase && va < platform::kUserTop && size <= platform::kUserTop - va;
+}
+}  // namespace
+
+koios::Result<UserAspace*> UserAspace::create() {
+  auto table = platform::PageTable::create(aspace::page_source());
+  if (!table.ok()) return table.status();
+  table.value().share_kernel_mappings(aspace::table());
+  auto* space = new (std::nothrow) UserAspace(table.value());
+  if (space == nullptr) {
+    auto t = table.value();
+    t.destroy_user();
+    return Status::NoMemory;
+  }
+  return space;
+}
+
+UserAspace::~UserAspace() { table_.destroy_user(); }
+
+Status UserAspace::map_zeroed(u64 va, u64 size, Perm perm) {
+  if (va % kPage != 0 || size % kPage != 0 || size == 0 || !user_range(va, size)) return Status::InvalidArgs;
+  for (u64 off = 0; off < size; off += kPage) {
+    u64 page = TRY(pmm::alloc_zeroed_page());
+    Status s = table_.map(va + off, page, kPage, perm | Perm::User);
+    if (s != Status::Ok) {
+      (void)pmm::free_page(page);
+      return s;  // pages mapped so far stay, and go with the space
+    }
+    ++pages_;
+  }
+  return Status::Ok;
+}
+
+koios::Result<u64> UserAspace::load(const void* data, koios::usize size) {
+  auto image = TRY(elf::parse(data, size, platform::kUserBase, kStackTop - kStackSize - kPage));
+  for (koios::u32 i = 0; i < image.segment_count; ++i) {
+    const elf::Segment& s = image.segments[i];
+    Perm perm = Perm(0);
+    if (s.flags & elf::kRead) perm = perm | Perm::Read;
+    if (s.flags & elf::kWrite) perm = perm | Perm::Read | Perm::Write;
+    if (s.flags & elf::kExecute) perm = perm | Perm::Execute;
+    u64 start = s.vaddr / kPage * kPage;
+    u64 end = (s.vaddr + s.mem_size + kPage - 1) / kPage * kPage;
+    TRY(map_zeroed(start, end - start, perm));
+    // Write the file's bytes through the identity map, page by page (the mapping may be read-only).
+    const auto* src = static_cast<const koios::u8*>(data) + s.file_offset;
+    for (u64 done = 0; done < s.file_size;) {
+      u64 va = s.vaddr + done;
+      u64 chunk = kPage - va % kPage;
+      if (chunk > s.file_size - done) chunk = s.file_size - done;
+      u64 pa = TRY(table_.translate(va));
+      std::memcpy(reinterpret_cast<void*>(pa), src + done, chunk);
+      done += chunk;
+    }
+  }
+  TRY(map_zeroed(kStackTop - kStackSize, kStackSize, Perm::Read | Perm::Write));
+  return image.entry;
+}
+
+Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) const {
+  if (size == 0) return Status::Ok;
+  if (!user_range(user_src, size)) return Status::InvalidArgs;
+  auto* out = static_cast<koios::u8*>(dst);
+  for (u64 done = 0; done < size;) {
+    u64 va = user_src + done;
+    u64 chunk = kPage - va % kPage;
+    if (chunk > size - done) chunk = size - done;
+    u64 pa = TRY(table_.translate_checked(va, Perm::User | Perm::Read));
+    std::memcpy(out + done, reinterpret_cast<const void*>(pa), chunk);
+    done += chunk;
+  }
+  return Status::Ok;
+}
+
+Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) const {
+  if (size == 0) return Status::Ok;
+  if (!user_range(user_dst, size)) return Status::InvalidArgs;
+  const auto* in = static_cast<const koios::u8*>(src);
+  for (u64 done = 0; done < size;) {
+    u64 va = user_dst + done;
+    u64 chunk = kPage - va % kPage;
+    if (chunk > size - done) chunk = size - done;
+    u64 pa = TRY(table_.translate_checked(va, Perm::User | Perm::Read | Perm::Write));
+    std::memcpy(reinterpret_cast<void*>(pa), in + done, chunk);
+    done += chunk;
+  }
+  return Status::Ok;
+}
+
+}  // namespace kernel

@@ -1,0 +1,19 @@
+// tests/user/hello.cc: the first user program: prints, reads the clock, and checks that bad
+// pointers are refused with a status (the kernel must not fault on them).
+#include "user_lib.h"
+
+extern "C" int main() {
+  user::say("hello from user space");
+  koios::i64 t0 = 0, t1 = 0;
+  if (koios::clock_get(0, &t0) != koios::Status::Ok || koios::clock_get(0, &t1) != koios::Status::Ok || t1 < t0)
+    return 1;
+  if (koios::clock_get(99, &t0) != koios::Status::InvalidArgs) return 2;
+  // Kernel addresses, unmapped user addresses and read-only pages as buffers: statuses, not faults.
+  if (koios::debug_write(reinterpret_cast<const char*>(0x80200000), 4) != koios::Status::InvalidArgs) return 3;
+  if (koios::debug_write(reinterpret_cast<const char*>(0x2000000000), 4) != koios::Status::NotFound) return 4;
+  if (koios::clock_get(0, reinterpret_cast<koios::i64*>(&main)) != koios::Status::AccessDenied) return 5;
+  if (koios::debug_write("x", 100000) != koios::Status::OutOfRange) return 6;
+  if (koios::debug_null() != koios::Status::Ok) return 8;
+  user::say("bad pointers refused");
+  return 7;
+}

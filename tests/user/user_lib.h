@@ -1,0 +1,29 @@
+// tests/user/user_lib.h: the little the user test programs need before picolibc (issue 6).
+#pragma once
+
+#include "syscalls.h"
+
+namespace user {
+
+inline koios::usize length(const char* s) {
+  koios::usize n = 0;
+  while (s[n] != 0) ++n;
+  return n;
+}
+
+inline void say(const char* s) { koios::debug_write(s, length(s)); }
+
+// "text 123" into buf; returns buf.
+inline char* with_number(char* buf, const char* text, koios::i64 value) {
+  koios::usize n = 0;
+  for (; text[n] != 0; ++n) buf[n] = text[n];
+  if (value < 0) buf[n++] = '-', value = -value;
+  char digits[24];
+  int d = 0;
+  do digits[d++] = char('0' + value % 10), value /= 10; while (value != 0);
+  while (d > 0) buf[n++] = digits[--d];
+  buf[n] = 0;
+  return buf;
+}
+
+}  // namespace user
