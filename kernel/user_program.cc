@@ -18,22 +18,15 @@ void record_exit(Thread* self) {
 }
 }  // namespace
 
-koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run) {
+koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run, KernelHandle* start_handle) {
   auto file = TRY(bootfs::find(name));
-  UserAspace* space = TRY(UserAspace::create());
-  auto entry = space->load(file.data, file.size);
-  if (!entry.ok()) {
-    delete space;
-    return entry.status();
-  }
-  auto thread = Thread::create_user(name, space, entry.value(), UserAspace::kStackTop, arg);
-  if (!thread.ok()) {
-    delete space;
-    return thread.status();
-  }
+  RefPtr<Process> process = TRY(Process::create(name));
+  koios::u64 entry = TRY(process->aspace().load(file.data, file.size));
+  if (start_handle != nullptr && *start_handle) arg = TRY(process->handles().add(std::move(*start_handle)));
+  Thread* thread = TRY(Thread::create_user(std::move(process), entry, UserAspace::kStackTop, arg));
   run->done = false;
-  thread.value()->set_on_exit(record_exit, run);
-  Scheduler::start(thread.value());
+  thread->set_on_exit(record_exit, run);
+  Scheduler::start(thread);
   return koios::Status::Ok;
 }
 
@@ -41,7 +34,7 @@ koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 time
   static UserRun runs[4];  // FIXME(#4): a process handle to wait on replaces this
   static std::atomic<koios::u32> next{0};
   UserRun* run = &runs[next.fetch_add(1) % 4];
-  TRY(spawn_user_program(name, arg, run));
+  TRY(spawn_user_program(name, arg, run, nullptr));
   koios::u64 deadline = platform::now_ns() + timeout_ns;
   while (!reinterpret_cast<volatile bool&>(run->done)) {
     if (platform::now_ns() > deadline) return koios::Status::TimedOut;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "koios/result.h"
+#include "kernel/object/handle.h"
 
 namespace kernel {
 
@@ -12,9 +13,10 @@ struct UserRun {
   koios::i64 exit_code = 0;
 };
 
-// Loads `name` from the boot filesystem into a new address space and starts it with a0 = arg;
-// `run` is filled in when it ends (exit code, or kExitKilledByFault - scause).
-koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run);
+// Loads `name` from the boot filesystem into a new process and starts it with a0 = arg, or, when
+// start_handle holds one, with that handle moved into the process and a0 = its value; `run` is
+// filled in when it ends (exit code, or kExitKilledByFault - scause).
+koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run, KernelHandle* start_handle);
 // Spawns and sleeps until it ends or timeout_ns passes (TimedOut; the program keeps running).
 koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code);
 

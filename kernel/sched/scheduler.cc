@@ -197,7 +197,9 @@ void Scheduler::sleep_ns(koios::u64 ns) {
 }
 
 void Scheduler::exit_current_with(koios::i64 code) {
-  current()->exit_code_ = code;
+  Thread* cur = current();
+  cur->exit_code_ = code;
+  if (cur->process_) cur->process_->exit(code);  // closes its handles, asserts Terminated
   exit_current();
 }
 

@@ -36,12 +36,13 @@ koios::Result<Thread*> Thread::create(const char* name, Entry entry, void* arg) 
   return t;
 }
 
-koios::Result<Thread*> Thread::create_user(const char* name, UserAspace* space, koios::u64 entry,
-                                           koios::u64 user_sp, koios::u64 arg) {
-  if (space == nullptr) return koios::Status::InvalidArgs;
-  Thread* t = TRY(create(name, &Thread::user_start, nullptr));
+koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, koios::u64 entry, koios::u64 user_sp,
+                                           koios::u64 arg) {
+  if (!process) return koios::Status::InvalidArgs;
+  Thread* t = TRY(create(process->name(), &Thread::user_start, nullptr));
   t->arg_ = t;
-  t->aspace_ = space;
+  t->aspace_ = &process->aspace();
+  t->process_ = std::move(process);
   t->user_entry_ = entry;
   t->user_sp_ = user_sp;
   t->user_arg_ = arg;
@@ -71,7 +72,10 @@ Thread* Thread::adopt_current(Thread* storage, const char* name, koios::u64 stac
 }
 
 Thread::~Thread() {
-  delete aspace_;  // FIXME(#4): the process owns it once processes exist
+  // process_ goes with the thread: its last reference frees the address space, never while a
+  // hart still runs on it (threads are destroyed only after being switched away from). Released
+  // before the count drops, so "no threads left" implies "their processes are gone too".
+  process_ = RefPtr<Process>();
   if (owns_stack_) g_live_threads.fetch_sub(1);
 }
 

@@ -9,6 +9,7 @@
 #include "koios/result.h"
 #include "kernel/sched/timer_queue.h"
 #include "kernel/vm/kernel_aspace.h"
+#include "kernel/object/process.h"
 #include "kernel/vm/user_aspace.h"
 #include "platform/platform.h"
 
@@ -22,10 +23,10 @@ class Thread {
 
   // A thread that will run entry(arg) once started; NoMemory or NoResources (no stack slot).
   static koios::Result<Thread*> create(const char* name, Entry entry, void* arg);
-  // A thread that enters user mode in `space` at entry with sp = user_sp and a0 = arg. The
-  // thread owns the space (one thread per process until processes exist): it is freed with it.
-  static koios::Result<Thread*> create_user(const char* name, UserAspace* space, koios::u64 entry,
-                                            koios::u64 user_sp, koios::u64 arg);
+  // A thread of `process` that enters user mode at entry with sp = user_sp and a0 = arg. It holds
+  // a reference to the process; when it exits, the process ends (one thread per process so far).
+  static koios::Result<Thread*> create_user(RefPtr<Process> process, koios::u64 entry, koios::u64 user_sp,
+                                            koios::u64 arg);
   // Wraps the context the calling hart is running in now, on the given stack (never freed).
   static Thread* adopt_current(Thread* storage, const char* name, koios::u64 stack_low, koios::u64 stack_top);
 
@@ -34,6 +35,7 @@ class Thread {
   koios::u32 last_cpu() const { return last_cpu_; }
   koios::u64 stack_low() const { return stack_low_; }
   UserAspace* user_aspace() const { return aspace_; }
+  Process* process() const { return process_.get(); }
   // How a user thread ended: its exit code, or the fault that killed it.
   koios::i64 exit_code() const { return exit_code_; }
   koios::u64 stack_top() const { return stack_top_; }
@@ -57,7 +59,8 @@ class Thread {
   void* arg_ = nullptr;
   Thread* next_ = nullptr;         // run-queue link
   TimerEvent sleep_timer_;
-  UserAspace* aspace_ = nullptr;   // null for kernel threads
+  RefPtr<Process> process_;        // null for kernel threads
+  UserAspace* aspace_ = nullptr;   // process_'s, cached for the scheduler; null for kernel threads
   koios::u64 user_entry_ = 0, user_sp_ = 0, user_arg_ = 0;
   koios::i64 exit_code_ = 0;
   void (*on_exit_)(Thread* self) = nullptr;  // runs in the exiting thread, just before it dies

@@ -1,6 +1,7 @@
 // kernel/vm/user_aspace.cc
 #include "kernel/vm/user_aspace.h"
 
+#include <atomic>
 #include <cstring>
 #include <new>
 
@@ -15,13 +16,27 @@ using platform::Perm;
 
 namespace {
 constexpr u64 kPage = platform::kPageSize;
+
+// Every page a user space takes or gives back passes through here, so leaks show as a count.
+std::atomic<u64> g_live_pages{0};
+u64 alloc_counted(void*) {
+  auto page = pmm::alloc_zeroed_page();
+  if (!page.ok()) return 0;
+  g_live_pages.fetch_add(1, std::memory_order_relaxed);
+  return page.value();
+}
+void free_counted(void*, u64 pa) {
+  if (pmm::free_page(pa) == Status::Ok) g_live_pages.fetch_sub(1, std::memory_order_relaxed);
+}
+const platform::PageSource kCountedPages{alloc_counted, free_counted, nullptr};
+
 bool user_range(u64 va, u64 size) {
   return va >= platform::kUserBase && va < platform::kUserTop && size <= platform::kUserTop - va;
 }
 }  // namespace
 
 koios::Result<UserAspace*> UserAspace::create() {
-  auto table = platform::PageTable::create(aspace::page_source());
+  auto table = platform::PageTable::create(kCountedPages);
   if (!table.ok()) return table.status();
   table.value().share_kernel_mappings(aspace::table());
   auto* space = new (std::nothrow) UserAspace(table.value());
@@ -35,14 +50,17 @@ koios::Result<UserAspace*> UserAspace::create() {
 
 UserAspace::~UserAspace() { table_.destroy_user(); }
 
+u64 UserAspace::live_pages() { return g_live_pages.load(std::memory_order_relaxed); }
+
 Status UserAspace::map_zeroed(u64 va, u64 size, Perm perm) {
   if (va % kPage != 0 || size % kPage != 0 || size == 0 || !user_range(va, size)) return Status::InvalidArgs;
   for (u64 off = 0; off < size; off += kPage) {
-    u64 page = TRY(pmm::alloc_zeroed_page());
+    u64 page = alloc_counted(nullptr);
+    if (page == 0) return Status::NoMemory;  // pages mapped so far stay, and go with the space
     Status s = table_.map(va + off, page, kPage, perm | Perm::User);
     if (s != Status::Ok) {
-      (void)pmm::free_page(page);
-      return s;  // pages mapped so far stay, and go with the space
+      free_counted(nullptr, page);
+      return s;
     }
     ++pages_;
   }

@@ -29,6 +29,8 @@ class UserAspace {
   void activate() const { table_.activate(); }
   const platform::PageTable& table() const { return table_; }
   koios::u64 pages_mapped() const { return pages_; }
+  // Pages held by all user address spaces together (mapped pages and their page tables).
+  static koios::u64 live_pages();
 
  private:
   explicit UserAspace(const platform::PageTable& table) : table_(table) {}
