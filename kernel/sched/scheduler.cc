@@ -185,15 +185,30 @@ void Scheduler::block() {
   platform::interrupts_restore(irq);
 }
 
-void Scheduler::sleep_ns(koios::u64 ns) {
+bool Scheduler::block_until(koios::u64 deadline_ns) {
   Thread* cur = current();
-  bool irq = platform::interrupts_disable();
-  cur->sleep_timer_.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(ns);
-  cur->sleep_timer_.fire = wake_sleeper;
-  cur->sleep_timer_.context = cur;
-  this_hart().timers.add(&cur->sleep_timer_);  // fires on this hart, wherever cur is by then
+  bool timed = deadline_ns != kForever;
+  if (timed) {
+    if (platform::now_ns() >= deadline_ns) return false;
+    bool irq = platform::interrupts_disable();
+    cur->sleep_timer_.deadline_ticks = platform::ns_to_ticks(deadline_ns);
+    cur->sleep_timer_.fire = wake_sleeper;
+    cur->sleep_timer_.context = cur;
+    this_hart().timers.add(&cur->sleep_timer_);  // fires on this hart, wherever cur is by then
+    platform::interrupts_restore(irq);
+  }
   block();
-  platform::interrupts_restore(irq);
+  // Woken by the timer or by someone else: either way the timer must be gone before the thread
+  // can move on (it may be queued on, or firing on, another hart by now).
+  if (timed) TimerQueue::cancel(&cur->sleep_timer_);
+  return !timed || platform::now_ns() < deadline_ns;
+}
+
+void Scheduler::sleep_ns(koios::u64 ns) {
+  koios::u64 deadline = platform::now_ns() + ns;
+  while (block_until(deadline)) {
+    // woken before the deadline (a stray wake): sleep on
+  }
 }
 
 void Scheduler::exit_current_with(koios::i64 code) {

@@ -26,6 +26,10 @@ class Scheduler {
   static void yield();
   static void sleep_ns(koios::u64 ns);
   static void block();                          // until wake(); returns at once if a wake is pending
+  // Blocks until wake() or the monotonic deadline (kForever: none). True when woken before the
+  // deadline; wakes may be spurious, so callers re-check what they wait for.
+  static constexpr koios::u64 kForever = ~0ull;
+  static bool block_until(koios::u64 deadline_ns);
   static void wake(Thread* thread);
   [[noreturn]] static void exit_current();
   // Records how the thread ended (see Thread::exit_code), then exits.

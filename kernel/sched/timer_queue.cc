@@ -1,52 +1,76 @@
 // kernel/sched/timer_queue.cc
 #include "kernel/sched/timer_queue.h"
 
-#include "platform/platform.h"
+#include "kernel/sched/per_hart.h"
 
 namespace kernel {
 
 void TimerQueue::add(TimerEvent* event) {
-  bool irq = platform::interrupts_disable();
   if (event->queued) cancel(event);
+  platform::SpinLockGuard guard(lock_);
+  cpu_ = this_hart().cpu;
   TimerEvent** link = &head_;
   while (*link != nullptr && (*link)->deadline_ticks <= event->deadline_ticks) link = &(*link)->next;
   event->next = *link;
   event->queued = true;
+  event->owner = this;
   event->fired_at_ticks = 0;
   *link = event;
-  rearm();
-  platform::interrupts_restore(irq);
+  rearm_if_mine();
 }
 
-bool TimerQueue::cancel(TimerEvent* event) {
-  bool irq = platform::interrupts_disable();
-  bool found = false;
+bool TimerQueue::cancel_locked(TimerEvent* event) {
   for (TimerEvent** link = &head_; *link != nullptr; link = &(*link)->next) {
     if (*link == event) {
       *link = event->next;
       event->queued = false;
-      found = true;
-      break;
+      return true;
     }
   }
-  rearm();
-  platform::interrupts_restore(irq);
+  return false;
+}
+
+bool TimerQueue::cancel(TimerEvent* event) {
+  TimerQueue* q = event->owner;
+  if (q == nullptr) return false;
+  bool found;
+  {
+    platform::SpinLockGuard guard(q->lock_);
+    found = event->queued && q->cancel_locked(event);
+    q->rearm_if_mine();
+  }
+  while (event->firing.load(std::memory_order_acquire)) {
+  }
   return found;
 }
 
 void TimerQueue::on_interrupt() {
-  koios::u64 now = platform::time_ticks();
-  while (head_ != nullptr && head_->deadline_ticks <= now) {
-    TimerEvent* event = head_;
-    head_ = event->next;
-    event->queued = false;
-    event->fired_at_ticks = now;
-    if (event->fire != nullptr) event->fire(event);
-    now = platform::time_ticks();
+  for (;;) {
+    TimerEvent* due = nullptr;
+    koios::u64 now = platform::time_ticks();
+    {
+      platform::SpinLockGuard guard(lock_);
+      if (head_ != nullptr && head_->deadline_ticks <= now) {
+        due = head_;
+        head_ = due->next;
+        due->queued = false;
+        due->fired_at_ticks = now;
+        due->firing.store(true, std::memory_order_relaxed);
+      } else {
+        rearm_if_mine();
+        return;
+      }
+    }
+    // Outside the lock: fire() may take the scheduler's lock, which is taken before ours.
+    if (due->fire != nullptr) due->fire(due);
+    due->firing.store(false, std::memory_order_release);
   }
-  rearm();
 }
 
-void TimerQueue::rearm() { platform::timer_arm(next_deadline()); }
+// The hardware timer is per hart: only the owner may program it. Another hart cancelling an event
+// here leaves the owner's timer armed early, which costs one spurious interrupt, nothing more.
+void TimerQueue::rearm_if_mine() {
+  if (per_hart_ready() && this_hart().cpu == cpu_) platform::timer_arm(next_deadline());
+}
 
 }  // namespace kernel

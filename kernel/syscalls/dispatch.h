@@ -11,6 +11,10 @@
 
 namespace kernel {
 
+// The calling process: syscalls come only from user threads, which always have one.
+inline Process& current_process() { return *Scheduler::current()->process(); }
+inline HandleTable& current_handles() { return current_process().handles(); }
+
 template <typename T>
 struct KernelArg {
   using Type = T;

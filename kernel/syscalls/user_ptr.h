@@ -23,6 +23,7 @@ class UserPtr {
   {
     return space()->copy_out(address_, src, sizeof(T) * count);
   }
+  koios::Status check_writable(koios::usize count = 1) const { return space()->check_writable(address_, sizeof(T) * count); }
 
  private:
   static const UserAspace* space() { return Scheduler::current()->user_aspace(); }
@@ -53,6 +54,9 @@ class UserPtr<void> {
   }
   koios::Status copy_out(const void* src, koios::usize bytes) const {
     return Scheduler::current()->user_aspace()->copy_out(address_, src, bytes);
+  }
+  koios::Status check_writable(koios::usize bytes) const {
+    return Scheduler::current()->user_aspace()->check_writable(address_, bytes);
   }
 
  private:

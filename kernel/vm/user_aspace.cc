@@ -123,4 +123,12 @@ Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) co
   return Status::Ok;
 }
 
+Status UserAspace::check_writable(u64 user_dst, koios::usize size) const {
+  if (size == 0) return Status::Ok;
+  if (!user_range(user_dst, size)) return Status::InvalidArgs;
+  for (u64 va = user_dst / kPage * kPage; va < user_dst + size; va += kPage)
+    TRY(table_.translate_checked(va, Perm::User | Perm::Read | Perm::Write));
+  return Status::Ok;
+}
+
 }  // namespace kernel

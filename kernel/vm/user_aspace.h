@@ -26,6 +26,9 @@ class UserAspace {
   // address is an error (InvalidArgs outside the user range, AccessDenied or NotFound), never a fault.
   koios::Status copy_in(void* dst, koios::u64 user_src, koios::usize size) const;
   koios::Status copy_out(koios::u64 user_dst, const void* src, koios::usize size) const;
+  // Whether copy_out to [user_dst, +size) would succeed now; lets a syscall refuse a bad output
+  // buffer before it changes anything (new handles must never be created unreported).
+  koios::Status check_writable(koios::u64 user_dst, koios::usize size) const;
   void activate() const { table_.activate(); }
   const platform::PageTable& table() const { return table_; }
   koios::u64 pages_mapped() const { return pages_; }

@@ -162,16 +162,19 @@ namespace kernel::selftest {
 
 void user_programs_test(Context& ctx) {
   koios::u64 live_before = Thread::live_count();
-  koios::u64 pages_before = 0;
-  for (int round = 0; round < 2; ++round) {  // the second round must leave pages exactly as the first
+  koios::u64 objects_before = KernelObject::live_count();
+  koios::u64 user_pages_before = UserAspace::live_pages();
+  for (int round = 0; round < 2; ++round) {
     koios::i64 code = 0;
     ctx.check(run_user_program("hello", 0, 2'000'000'000, &code) == koios::Status::Ok, "hello runs");
     ctx.check(code == 7, "hello's checks pass and its exit code arrives");
     ctx.check(run_user_program("fault", 0, 2'000'000'000, &code) == koios::Status::Ok, "fault runs");
     ctx.check(code == kExitKilledByFault - 15, "a store to its own code kills it with a store page fault");
+    ctx.check(run_user_program("objects", 0, 5'000'000'000, &code) == koios::Status::Ok, "objects runs");
+    ctx.check(code == 0, "handles, rights, events, channels and waits behave (objects' exit code names the rule)");
     CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
-    if (round == 0) pages_before = pmm::free_page_count();
-    else ctx.check(pmm::free_page_count() == pages_before, "address spaces are freed with their process");
+    ctx.check(KernelObject::live_count() == objects_before, "processes are freed with their last thread");
+    ctx.check(UserAspace::live_pages() == user_pages_before, "every page of an address space is freed with it");
   }
   koios::i64 code = 0;
   CHECK_THAT(ctx, run_user_program("no such program", 0, 1'000'000'000, &code) == koios::Status::NotFound);

@@ -1,0 +1,82 @@
+// kernel/syscalls/object.cc: the object_* handlers.
+#include "kernel/object/object.h"
+#include "kernel/syscalls/dispatch.h"
+#include "koios/object_info.h"
+
+namespace kernel {
+
+using koios::Handle;
+using koios::Rights;
+using koios::Signals;
+using koios::Status;
+
+namespace {
+
+// Wakes a thread blocked in object_wait_one when a watched signal is asserted.
+class WaitOneObserver final : public SignalObserver {
+ public:
+  WaitOneObserver(Signals watched, Thread* thread) : SignalObserver(watched), thread_(thread) {}
+  Action on_signals(Signals current) override {
+    observed_.store(static_cast<koios::u32>(current), std::memory_order_relaxed);
+    if ((current & watched()) == Signals::None) return Action::Keep;
+    satisfied_.store(true, std::memory_order_release);
+    Scheduler::wake(thread_);
+    return Action::Remove;
+  }
+  bool satisfied() const { return satisfied_.load(std::memory_order_acquire); }
+  Signals observed() const { return static_cast<Signals>(observed_.load(std::memory_order_relaxed)); }
+
+ private:
+  Thread* thread_;
+  std::atomic<bool> satisfied_{false};
+  std::atomic<koios::u32> observed_{0};
+};
+
+}  // namespace
+
+Status sys_object_signal(Handle handle, Signals clear, Signals set) {
+  auto entry = TRY(current_handles().lookup_any(handle, Rights::Signal));
+  return entry.object->user_signal(clear, set);
+}
+
+Status sys_object_signal_peer(Handle handle, Signals clear, Signals set) {
+  auto entry = TRY(current_handles().lookup_any(handle, Rights::SignalPeer));
+  return entry.object->user_signal_peer(clear, set);
+}
+
+Status sys_object_wait_one(Handle handle, Signals signals, koios::i64 deadline, UserPtr<Signals> observed) {
+  if (!observed.is_null()) TRY(observed.check_writable());
+  auto entry = TRY(current_handles().lookup_any(handle, Rights::Wait));
+  WaitOneObserver waiter(signals, Scheduler::current());
+  entry.object->add_observer(&waiter);  // reports the current signals at once
+  koios::u64 until = deadline == koios::kDeadlineInfinite ? Scheduler::kForever
+                     : deadline <= 0                     ? 0
+                                                         : static_cast<koios::u64>(deadline);
+  bool timed_out = false;
+  while (!waiter.satisfied()) {
+    if (until != Scheduler::kForever && platform::now_ns() >= until) {
+      timed_out = true;
+      break;
+    }
+    Scheduler::block_until(until);
+  }
+  entry.object->remove_observer(&waiter);  // if it has not removed itself
+  Signals seen = waiter.satisfied() ? waiter.observed() : entry.object->signals();
+  if (!observed.is_null()) TRY(observed.copy_out(&seen));
+  return timed_out ? Status::TimedOut : Status::Ok;
+}
+
+Status sys_object_get_info(Handle handle, koios::u32 topic, UserPtr<void> buffer, koios::u64 buffer_size,
+                           UserPtr<koios::u64> actual, UserPtr<koios::u64> avail) {
+  if (topic != static_cast<koios::u32>(koios::InfoTopic::Basic)) return Status::NotSupported;  // FIXME(#4)
+  auto entry = TRY(current_handles().lookup_any(handle, Rights::Inspect));
+  koios::InfoBasic info{entry.object->koid(), entry.object->related_koid(), entry.object->type(), entry.rights};
+  if (buffer_size < sizeof info) return Status::BufferTooSmall;
+  TRY(buffer.copy_out(&info, sizeof info));
+  koios::u64 one = 1;
+  if (!actual.is_null()) TRY(actual.copy_out(&one));
+  if (!avail.is_null()) TRY(avail.copy_out(&one));
+  return Status::Ok;
+}
+
+}  // namespace kernel

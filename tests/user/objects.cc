@@ -1,0 +1,97 @@
+// tests/user/objects.cc: handles, rights, events, channels and waits from user space. Each check
+// that fails returns its own exit code, so the kernel's self-test names the broken rule.
+#include "user_lib.h"
+
+using koios::Handle;
+using koios::Rights;
+using koios::Signals;
+using koios::Status;
+
+namespace {
+int failed_check = 0;
+#define EXPECT(n, cond)                 \
+  do {                                  \
+    if (!(cond)) return failed_check = n; \
+  } while (0)
+
+int run() {
+  // Events: create, signal, wait (satisfied and timed out).
+  Handle event = 0;
+  EXPECT(10, koios::event_create(0, &event) == Status::Ok && event != 0);
+  EXPECT(11, koios::event_create(1, &event) == Status::InvalidArgs);
+  EXPECT(12, koios::object_signal(event, Signals::None, Signals::Signaled) == Status::Ok);
+  Signals seen = Signals::None;
+  EXPECT(13, koios::object_wait_one(event, Signals::Signaled, koios::kDeadlineInfinite, &seen) == Status::Ok);
+  EXPECT(14, (seen & Signals::Signaled) == Signals::Signaled);
+  EXPECT(15, koios::object_signal(event, Signals::Signaled, Signals::None) == Status::Ok);
+  koios::i64 now = 0;
+  koios::clock_get(0, &now);
+  EXPECT(16, koios::object_wait_one(event, Signals::Signaled, now + 2'000'000, &seen) == Status::TimedOut);
+  koios::i64 later = 0;
+  koios::clock_get(0, &later);
+  EXPECT(17, later - now >= 2'000'000);  // never early
+  EXPECT(18, koios::object_wait_one(event, Signals::Signaled, koios::kDeadlineNow, nullptr) == Status::TimedOut);
+
+  // Rights: a duplicate with fewer rights cannot do more; more rights cannot be had.
+  Handle weak = 0;
+  EXPECT(20, koios::handle_duplicate(event, Rights::Wait | Rights::Duplicate, &weak) == Status::Ok);
+  EXPECT(21, koios::object_signal(weak, Signals::None, Signals::Signaled) == Status::AccessDenied);
+  Handle stronger = 0;
+  EXPECT(22, koios::handle_duplicate(weak, Rights::Wait | Rights::Signal, &stronger) != Status::Ok);
+  EXPECT(23, koios::handle_close(weak) == Status::Ok);
+  EXPECT(24, koios::handle_close(weak) == Status::BadHandle);  // closed values stay dead
+  EXPECT(25, koios::object_signal(0x12345678, Signals::None, Signals::Signaled) == Status::BadHandle);
+
+  // Channels: bytes and handles travel together; the handle moves (the sender loses it).
+  Handle a = 0, b = 0;
+  EXPECT(30, koios::channel_create(0, &a, &b) == Status::Ok);
+  const char hello[] = "ping-16-bytes-ok";
+  EXPECT(31, koios::channel_write(a, 0, hello, 16, &event, 1) == Status::Ok);
+  EXPECT(32, koios::object_signal(event, Signals::None, Signals::Signaled) == Status::BadHandle);  // moved
+  EXPECT(33, koios::object_wait_one(b, Signals::Readable, koios::kDeadlineInfinite, nullptr) == Status::Ok);
+  char buf[16] = {};
+  Handle got = 0;
+  koios::MessageSizes sizes{0, 0};
+  EXPECT(34, koios::channel_read(b, 0, buf, &got, 8, 1, &sizes) == Status::BufferTooSmall);
+  EXPECT(35, sizes.bytes == 16 && sizes.handles == 1);  // the message stays queued
+  EXPECT(36, koios::channel_read(b, 0, buf, &got, 16, 1, &sizes) == Status::Ok);
+  for (int i = 0; i < 16; ++i) EXPECT(37, buf[i] == hello[i]);
+  EXPECT(38, koios::object_signal(got, Signals::None, Signals::Signaled) == Status::Ok);  // it works here
+  EXPECT(39, koios::channel_read(b, 0, buf, &got, 16, 1, &sizes) == Status::ShouldWait);
+
+  // Checks in order: BadHandle, then WrongType, then AccessDenied.
+  EXPECT(40, koios::channel_write(got, 0, hello, 1, nullptr, 0) == Status::WrongType);  // an event
+  Handle read_only = 0;
+  EXPECT(41, koios::handle_duplicate(a, Rights::Read | Rights::Transfer, &read_only) == Status::Ok);
+  EXPECT(42, koios::channel_write(read_only, 0, hello, 1, nullptr, 0) == Status::AccessDenied);
+  EXPECT(43, koios::channel_write(0x7777, 0, hello, 1, nullptr, 0) == Status::BadHandle);
+  EXPECT(44, koios::channel_write(a, 0, hello, koios::kMaxMessageBytes + 1, nullptr, 0) == Status::OutOfRange);
+  EXPECT(45, koios::channel_write(a, 0, reinterpret_cast<const void*>(0x80200000), 4, nullptr, 0) ==
+                 Status::InvalidArgs);
+  EXPECT(46, koios::channel_write(a, 2, hello, 1, nullptr, 0) == Status::InvalidArgs);
+
+  // Related KoIDs: each channel end names the other.
+  koios::InfoBasic ia{}, ib{};
+  EXPECT(50, koios::object_get_info(a, 1, &ia, sizeof ia, nullptr, nullptr) == Status::Ok);
+  EXPECT(51, koios::object_get_info(b, 1, &ib, sizeof ib, nullptr, nullptr) == Status::Ok);
+  EXPECT(52, ia.related_koid == ib.koid && ib.related_koid == ia.koid && ia.type == koios::ObjectType::Channel);
+  EXPECT(53, koios::object_get_info(a, 1, &ia, 4, nullptr, nullptr) == Status::BufferTooSmall);
+
+  // Closing one end: the other sees PeerClosed, and writes fail.
+  EXPECT(60, koios::handle_close(b) == Status::Ok);
+  EXPECT(61, koios::object_wait_one(a, Signals::PeerClosed, koios::kDeadlineInfinite, &seen) == Status::Ok);
+  EXPECT(62, koios::channel_write(a, 0, hello, 1, nullptr, 0) == Status::PeerClosed);
+
+  // Numbers outside the list, and syscalls not written yet, say so.
+  EXPECT(70, koios::vmo_get_size(a, nullptr) == Status::NotSupported);
+  // The handles still open (a, read_only, got) are closed by process exit.
+  return 0;
+}
+}  // namespace
+
+extern "C" int main() {
+  int code = run();
+  char line[48];
+  user::say(code == 0 ? "objects: all checks passed" : user::with_number(line, "objects: check failed: ", code));
+  return code;
+}
