@@ -36,6 +36,7 @@ constexpr u64 kEmergencyStackSize = 8192;
 constexpr u64 kSecondaryBootStackSize = 8192;
 // Generous: under TCG a vCPU may get little host time when QEMUs run side by side.
 constexpr u64 kHartStartTimeoutNs = 5'000'000'000;
+constexpr u64 kHartStartRetryNs = 200'000'000;
 
 alignas(16) unsigned char g_emergency_stacks[platform::kMaxCpus][kEmergencyStackSize];
 alignas(16) unsigned char g_secondary_boot_stacks[platform::kMaxCpus][kSecondaryBootStackSize];
@@ -140,7 +141,17 @@ void run_requested_benchmark(const BootArgs& args) {
       LOG_ERROR("hart %lu did not start: %s", hart(cpu).hart_id, koios::status_name(s));
       continue;
     }
-    if (wait_until([&] { return hart(cpu).online.load(); }, kHartStartTimeoutNs)) ++started;
+    // A start can be lost when it races the hart's own firmware start-up (seen under heavy host
+    // load): if the firmware still reports the hart stopped after a while, ask again.
+    bool online = false;
+    for (u64 waited = 0; !online && waited < kHartStartTimeoutNs; waited += kHartStartRetryNs) {
+      online = wait_until([&] { return hart(cpu).online.load(); }, kHartStartRetryNs);
+      if (!online && platform::cpu_stopped(cpu)) {
+        LOG_WARN("hart %lu still stopped: starting it again", hart(cpu).hart_id);
+        (void)platform::start_cpu(cpu, &hart(cpu));
+      }
+    }
+    if (online) ++started;
     else LOG_ERROR("hart %lu did not come online", hart(cpu).hart_id);
   }
   LOG_INFO("%u of %u harts online", started, platform::cpu_count());

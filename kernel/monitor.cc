@@ -6,7 +6,7 @@
 
 #include "kernel/lib/log.h"
 #include "kernel/sched/per_hart.h"
-#include "kernel/sched/wait.h"
+#include "kernel/sched/scheduler.h"
 #include "kernel/vm/heap.h"
 #include "kernel/vm/pmm.h"
 #include "platform/platform.h"
@@ -17,7 +17,6 @@ namespace {
 using koios::u64;
 
 constexpr koios::usize kLineMax = 256;
-constexpr u64 kWaitForever = ~0ull / 4;
 constexpr u64 kInputPollNs = 10'000'000;
 constexpr char kEndOfInput = 0x04;  // ^D
 
@@ -97,7 +96,9 @@ void run() {
     if (c < 0) {
       // A poll timer stays armed while we wait: under -icount with sleep=off, QEMU 7.2 stops
       // delivering input to a machine that is idle with no timer pending.
-      wait_until([] { return platform::console_input_pending(); }, kWaitForever, kInputPollNs);
+      // The monitor is a thread that may move between harts, so it sleeps through the scheduler
+      // (its timer can be cancelled from anywhere); the poll also keeps a timer armed under icount.
+      if (!platform::console_input_pending()) Scheduler::block_until(platform::now_ns() + kInputPollNs);
       continue;
     }
     if (c == kEndOfInput) {

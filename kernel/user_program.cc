@@ -2,6 +2,7 @@
 #include "kernel/user_program.h"
 
 #include <atomic>
+#include <new>
 
 #include "kernel/lib/bootfs.h"
 #include "kernel/sched/scheduler.h"
@@ -31,16 +32,21 @@ koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run,
 }
 
 koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code) {
-  static UserRun runs[4];  // FIXME(#4): a process handle to wait on replaces this
-  static std::atomic<koios::u32> next{0};
-  UserRun* run = &runs[next.fetch_add(1) % 4];
-  TRY(spawn_user_program(name, arg, run, nullptr));
+  // FIXME(#4): a process handle to wait on replaces this record. It is the program's until it
+  // ends, so a run that times out leaves it behind (leaked) rather than let a later run reuse it.
+  auto* run = new (std::nothrow) UserRun();
+  if (run == nullptr) return koios::Status::NoMemory;
+  if (koios::Status s = spawn_user_program(name, arg, run, nullptr); s != koios::Status::Ok) {
+    delete run;
+    return s;
+  }
   koios::u64 deadline = platform::now_ns() + timeout_ns;
   while (!reinterpret_cast<volatile bool&>(run->done)) {
     if (platform::now_ns() > deadline) return koios::Status::TimedOut;
     Scheduler::sleep_ns(200'000);
   }
   *exit_code = run->exit_code;
+  delete run;
   return koios::Status::Ok;
 }
 

@@ -117,6 +117,12 @@ void Scheduler::schedule() {
   next->state_ = Thread::State::Running;
   next->last_cpu_ = h.cpu;
   if (next == cur) {
+    // It keeps the hart: give it a fresh slice, or nothing would ever end its turn again (a
+    // thread woken later is queued but only idle harts are kicked).
+    if (cur != h.idle_thread) {
+      h.slice.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(kSliceNs);
+      h.timers.add(&h.slice);
+    }
     g_lock.unlock();
     return;
   }
@@ -146,8 +152,11 @@ void Scheduler::finish_switch() {
   PerHart& h = this_hart();
   Thread* prev = h.switched_from;
   h.switched_from = nullptr;
+  // Decided under the lock: once it is released a Ready or Blocked prev may run (and even exit and
+  // be freed) on another hart, so prev must not be read afterwards unless it is dead.
+  bool reap = prev != nullptr && prev->state_ == Thread::State::Dead && prev->owns_stack_;
   g_lock.unlock();
-  if (prev != nullptr && prev->state_ == Thread::State::Dead && prev->owns_stack_) {
+  if (reap) {
     // prev no longer runs anywhere: its stack and object can go.
     aspace::destroy_stack(aspace::KernelStack{prev->stack_low_, prev->stack_top_});
     delete prev;

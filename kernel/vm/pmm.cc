@@ -34,10 +34,14 @@ Status init(const platform::BootInfo& info) {
     bitmap_end = round_up(bitmap_end + PageAllocator::bitmap_bytes(size), PageAllocator::kPageSize);
   }
   for (koios::u32 i = 0; i < info.memory_count; ++i) g_allocator.release(info.memory[i].base, info.memory[i].size);
-  // Firmware sits below the kernel; reserving from the start of RAM covers it even when the
-  // device tree does not list it.
-  u64 ram_start = info.memory[0].base;
-  g_allocator.reserve(ram_start, bitmap_end - ram_start);
+  // Firmware sits below the kernel; reserving from the start of the kernel's own RAM bank covers
+  // it even when the device tree does not list it (the banks may be listed in any order).
+  u64 image = platform::kernel_image_start();
+  const platform::MemoryRange* bank = nullptr;
+  for (koios::u32 i = 0; i < info.memory_count; ++i)
+    if (info.memory[i].base <= image && image < info.memory[i].end()) bank = &info.memory[i];
+  if (bank == nullptr || bitmap_end > bank->end()) return Status::BadState;  // image or bitmap outside RAM
+  g_allocator.reserve(bank->base, bitmap_end - bank->base);
   for (koios::u32 i = 0; i < info.reserved_count; ++i) g_allocator.reserve(info.reserved[i].base, info.reserved[i].size);
   g_allocator.reserve(info.dtb_base, info.dtb_size);
   return g_allocator.free_pages() > 0 ? Status::Ok : Status::NoMemory;

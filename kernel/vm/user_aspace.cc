@@ -110,7 +110,7 @@ Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) const {
 
 Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) const {
   if (size == 0) return Status::Ok;
-  if (!user_range(user_dst, size)) return Status::InvalidArgs;
+  TRY(check_writable(user_dst, size));  // all or nothing: no partial write before an error
   const auto* in = static_cast<const koios::u8*>(src);
   for (u64 done = 0; done < size;) {
     u64 va = user_dst + done;

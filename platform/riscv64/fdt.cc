@@ -325,6 +325,12 @@ Result<BootInfo> parse_device_tree(const void* blob_ptr, usize available, const 
   if (p.info.cpu_count == 0) return fail("device tree: no enabled cpu under /cpus");
   if (!p.saw_cpus_timebase || p.info.timebase_hz == 0)
     return fail("device tree: /cpus has no timebase-frequency");
+  // The UART's interrupt becomes a PLIC register offset: refuse what the PLIC cannot have
+  // (sources 1..1023, and no more than it says it has).
+  if (p.info.uart_irq != 0) {
+    koios::u32 limit = p.info.plic_ndev != 0 && p.info.plic_ndev < 1023 ? p.info.plic_ndev : 1023;
+    if (p.info.uart_irq > limit) return fail("device tree: the UART's interrupt is beyond the PLIC's sources");
+  }
   p.map_plic_contexts();
   p.info.dtb_base = reinterpret_cast<koios::uptr>(blob);
   p.info.dtb_size = total;

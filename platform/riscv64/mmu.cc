@@ -93,6 +93,17 @@ Status PageTable::map(u64 va, u64 pa, u64 size, Perm perm) {
 
 Status PageTable::unmap(u64 va, u64 size) {
   if ((va | size) & (kPageSize - 1)) return Status::InvalidArgs;
+  // Check first that no 2 MiB page is only partly covered, so nothing changes on an error.
+  for (u64 off = 0; off < size;) {
+    u64 v = va + off;
+    auto mega = walk(v, false, 1);
+    if (mega.ok() && (*mega.value() & kValid) && is_leaf(*mega.value())) {
+      if ((v & (kMegaPage - 1)) != 0 || size - off < kMegaPage) return Status::InvalidArgs;
+      off += kMegaPage;
+    } else {
+      off += kPageSize;
+    }
+  }
   for (u64 off = 0; off < size;) {
     u64 v = va + off;
     auto mega = walk(v, false, 1);

@@ -86,6 +86,12 @@ Status start_cpu(u32 cpu, void* arg) {
   return ret.error == 0 ? Status::Ok : Status::IoError;
 }
 
+bool cpu_stopped(u32 cpu) {
+  if (cpu >= g_boot_info.cpu_count) return false;
+  auto ret = sbi::hart_status(g_boot_info.hart_ids[cpu]);
+  return ret.error == 0 && ret.value == 1;  // SBI HSM: 1 = STOPPED
+}
+
 void send_ipi(u32 cpu) {
   if (cpu < g_boot_info.cpu_count) sbi::send_ipi(1, g_boot_info.hart_ids[cpu]);
 }

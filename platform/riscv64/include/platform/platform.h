@@ -42,6 +42,8 @@ u64 hart_id_of(u32 cpu);             // cpu indices are dense 0..cpu_count()-1; 
 u32 boot_cpu();                      // the cpu index OpenSBI booted us on
 // Starts cpu on secondary_entry() with `arg`; fails with IoError if the SBI refuses.
 Status start_cpu(u32 cpu, void* arg);
+// Whether the firmware reports cpu as stopped (never started, or its start was lost).
+bool cpu_stopped(u32 cpu);
 void send_ipi(u32 cpu);
 void clear_ipi();
 
