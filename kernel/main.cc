@@ -8,7 +8,10 @@
 #include "kernel/lib/bootargs.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
+#include "kernel/lib/bootfs.h"
+#include "kernel/lib/format.h"
 #include "kernel/monitor.h"
+#include "kernel/object/channel.h"
 #include "kernel/user_program.h"
 #include "kernel/sched/per_hart.h"
 #include "kernel/sched/scheduler.h"
@@ -100,7 +103,22 @@ void run_requested_benchmark(const BootArgs& args) {
   char name[32];
   if (!args.get("bench", name, sizeof name)) return;
   koios::i64 code = 0;
-  koios::Status s = run_user_program(name, 0, 600'000'000'000, &code);
+  koios::Status s = koios::Status::Ok;
+  // A benchmark with a NAME_server program in the boot filesystem talks to it over a channel: each
+  // gets one end as its start-up handle.
+  char server[48];
+  format(server, sizeof server, "%s_server", name);
+  if (bootfs::find(server).ok()) {
+    auto pair = Channel::create();
+    if (!pair.ok()) return;
+    KernelHandle server_end(std::move(pair.value().first), Channel::kDefaultRights);
+    KernelHandle client_end(std::move(pair.value().second), Channel::kDefaultRights);
+    static UserRun server_run;
+    s = spawn_user_program(server, 0, &server_run, &server_end);
+    if (s == koios::Status::Ok) s = run_user_program(name, 0, 600'000'000'000, &code, &client_end);
+  } else {
+    s = run_user_program(name, 0, 600'000'000'000, &code, nullptr);
+  }
   if (s != koios::Status::Ok || code != 0)
     LOG_ERROR("bench=%s: %s, exit code %ld", name, koios::status_name(s), static_cast<long>(code));
 }

@@ -31,12 +31,13 @@ koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run,
   return koios::Status::Ok;
 }
 
-koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code) {
+koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code,
+                               KernelHandle* start_handle) {
   // FIXME(#4): a process handle to wait on replaces this record. It is the program's until it
   // ends, so a run that times out leaves it behind (leaked) rather than let a later run reuse it.
   auto* run = new (std::nothrow) UserRun();
   if (run == nullptr) return koios::Status::NoMemory;
-  if (koios::Status s = spawn_user_program(name, arg, run, nullptr); s != koios::Status::Ok) {
+  if (koios::Status s = spawn_user_program(name, arg, run, start_handle); s != koios::Status::Ok) {
     delete run;
     return s;
   }

@@ -18,6 +18,7 @@ struct UserRun {
 // filled in when it ends (exit code, or kExitKilledByFault - scause).
 koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run, KernelHandle* start_handle);
 // Spawns and sleeps until it ends or timeout_ns passes (TimedOut; the program keeps running).
-koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code);
+koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code,
+                               KernelHandle* start_handle = nullptr);
 
 }  // namespace kernel

@@ -44,6 +44,7 @@ Status Channel::write(HandleTable& table, OwnPtr<Message> message) {
                                      peer->tail_ = queued;
                                      ++peer->queued_;
                                      peer->update_signals_locked(Signals::None, Signals::Readable);
+                                     if (peer->callers_ != nullptr) peer->notify_callers_locked(queued->txid());
                                      if (peer->queued_ == koios::kMaxQueuedMessages)
                                        update_signals_locked(Signals::Writable, Signals::None);
                                      return Status::Ok;
@@ -52,16 +53,30 @@ Status Channel::write(HandleTable& table, OwnPtr<Message> message) {
 
 koios::Result<OwnPtr<Message>> Channel::read(HandleTable& table, u32 max_bytes, u32 max_handles,
                                              koios::MessageSizes* sizes) {
+  return take_locked(table, 0, max_bytes, max_handles, sizes);
+}
+
+koios::Result<OwnPtr<Message>> Channel::read_reply(HandleTable& table, u32 txid, u32 max_bytes, u32 max_handles,
+                                                   koios::MessageSizes* sizes) {
+  if (txid == 0) return Status::InvalidArgs;
+  return take_locked(table, txid, max_bytes, max_handles, sizes);
+}
+
+koios::Result<OwnPtr<Message>> Channel::take_locked(HandleTable& table, u32 txid, u32 max_bytes, u32 max_handles,
+                                                    koios::MessageSizes* sizes) {
   HandleTable::Locked locked_table(table);
   Guard guard(lock());
+  Message* prev = nullptr;
   Message* m = head_;
+  while (m != nullptr && txid != 0 && m->txid() != txid) prev = m, m = m->next_;
   if (m == nullptr) return peer_locked() == nullptr ? Status::PeerClosed : Status::ShouldWait;
   if (sizes != nullptr) *sizes = koios::MessageSizes{m->num_bytes(), m->num_handles()};
   if (m->num_bytes() > max_bytes || m->num_handles() > max_handles) return Status::BufferTooSmall;
   if (locked_table.free_slots() < m->num_handles()) return Status::NoResources;
 
-  head_ = m->next_;
-  if (head_ == nullptr) tail_ = nullptr;
+  if (prev == nullptr) head_ = m->next_;
+  else prev->next_ = m->next_;
+  if (tail_ == m) tail_ = prev;
   m->next_ = nullptr;
   bool was_full = queued_ == koios::kMaxQueuedMessages;
   --queued_;
@@ -75,6 +90,32 @@ koios::Result<OwnPtr<Message>> Channel::read(HandleTable& table, u32 max_bytes, 
     m->handle_values()[i] = value.value_or(koios::kInvalidHandle);
   }
   return OwnPtr<Message>(m);
+}
+
+void Channel::add_call_waiter(CallWaiter* waiter) {
+  Guard guard(lock());
+  waiter->next = callers_;
+  callers_ = waiter;
+  if (peer_locked() == nullptr) waiter->peer_closed = true;
+}
+
+void Channel::remove_call_waiter(CallWaiter* waiter) {
+  Guard guard(lock());
+  for (CallWaiter** link = &callers_; *link != nullptr; link = &(*link)->next) {
+    if (*link == waiter) {
+      *link = waiter->next;
+      return;
+    }
+  }
+}
+
+void Channel::notify_callers_locked(u32 txid) {
+  for (CallWaiter* w = callers_; w != nullptr; w = w->next) {
+    if (w->txid == txid && !w->reply_ready) {
+      w->reply_ready = true;
+      w->wake(w->context);
+    }
+  }
 }
 
 u32 Channel::queued_messages() const {
@@ -95,7 +136,13 @@ void Channel::on_zero_handles() {
   free_queue(dropped);
 }
 
-void Channel::on_peer_closed_locked() { update_signals_locked(Signals::Writable, Signals::PeerClosed); }
+void Channel::on_peer_closed_locked() {
+  update_signals_locked(Signals::Writable, Signals::PeerClosed);
+  for (CallWaiter* w = callers_; w != nullptr; w = w->next) {
+    w->peer_closed = true;
+    w->wake(w->context);
+  }
+}
 
 Message* Channel::take_queue_locked() {
   Message* head = head_;

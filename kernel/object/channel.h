@@ -48,6 +48,24 @@ class Channel final : public PeeredObject<Channel> {
 
   koios::u32 queued_messages() const;
 
+  // channel_call: a caller waiting at this end for the reply carrying its txid. A write that
+  // queues that reply here, or the peer going away, marks it and calls wake(context) under the
+  // pair's lock (wake must not block). The waiter's memory is the caller's; it must be removed
+  // before it goes.
+  struct CallWaiter {
+    koios::u32 txid = 0;
+    void (*wake)(void* context) = nullptr;
+    void* context = nullptr;
+    bool reply_ready = false;
+    bool peer_closed = false;
+    CallWaiter* next = nullptr;
+  };
+  void add_call_waiter(CallWaiter* waiter);
+  void remove_call_waiter(CallWaiter* waiter);
+  // Like read(), but takes the oldest message whose header carries `txid`, leaving others queued.
+  koios::Result<OwnPtr<Message>> read_reply(HandleTable& table, koios::u32 txid, koios::u32 max_bytes,
+                                            koios::u32 max_handles, koios::MessageSizes* sizes);
+
  private:
   void on_zero_handles() override;
   void on_peer_closed_locked() override;
@@ -55,6 +73,12 @@ class Channel final : public PeeredObject<Channel> {
   Message* take_queue_locked();
   static void free_queue(Message* head);
 
+  // The oldest message (with `txid`, unless it is 0) leaves the queue; see read().
+  koios::Result<OwnPtr<Message>> take_locked(HandleTable& table, koios::u32 txid, koios::u32 max_bytes,
+                                             koios::u32 max_handles, koios::MessageSizes* sizes);
+  void notify_callers_locked(koios::u32 txid);
+
+  CallWaiter* callers_ = nullptr;
   Message* head_ = nullptr;   // guarded by the pair's lock, like everything below
   Message* tail_ = nullptr;
   koios::u32 queued_ = 0;

@@ -45,6 +45,10 @@ bool TimerQueue::cancel(TimerEvent* event) {
 }
 
 void TimerQueue::on_interrupt() {
+  {
+    platform::SpinLockGuard guard(lock_);
+    armed_ = ~0ull;  // the platform disarmed the timer to deliver this interrupt
+  }
   for (;;) {
     TimerEvent* due = nullptr;
     koios::u64 now = platform::time_ticks();
@@ -70,7 +74,11 @@ void TimerQueue::on_interrupt() {
 // The hardware timer is per hart: only the owner may program it. Another hart cancelling an event
 // here leaves the owner's timer armed early, which costs one spurious interrupt, nothing more.
 void TimerQueue::rearm_if_mine() {
-  if (per_hart_ready() && this_hart().cpu == cpu_) platform::timer_arm(next_deadline());
+  if (!per_hart_ready() || this_hart().cpu != cpu_) return;
+  koios::u64 next = next_deadline();
+  if (next >= armed_) return;  // an interrupt at or before `next` is already coming
+  armed_ = next;
+  platform::timer_arm(next);
 }
 
 }  // namespace kernel

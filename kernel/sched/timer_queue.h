@@ -42,6 +42,10 @@ class TimerQueue {
   platform::SpinLock lock_;
   TimerEvent* head_ = nullptr;
   koios::u32 cpu_ = ~0u;  // the hart that owns this queue (learned on first add)
+  // The deadline the hardware is armed for (~0: disarmed). Re-programming costs an SBI call into
+  // M-mode, so it is done only when the head becomes earlier than this; an interrupt that comes
+  // early finds nothing due and arms for the real head.
+  koios::u64 armed_ = ~0ull;
 };
 
 }  // namespace kernel

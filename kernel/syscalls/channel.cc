@@ -1,5 +1,8 @@
 // kernel/syscalls/channel.cc: channel_write and channel_read (channel_create is with the other
-// creators in event.cc; channel_call comes with its benchmark, FIXME(#4)).
+// creators in event.cc) and channel_call, the RPC primitive servers use.
+#include <atomic>
+#include <cstring>
+
 #include "kernel/object/channel.h"
 #include "kernel/syscalls/dispatch.h"
 
@@ -35,6 +38,75 @@ Status sys_channel_read(Handle handle, koios::u32 options, UserPtr<void> bytes, 
   if (!message.ok()) return message.status();
   TRY(bytes.copy_out(message.value()->bytes(), sizes.bytes));
   return handles.copy_out(message.value()->handle_values(), sizes.handles);
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+namespace {
+// Transaction ids the kernel assigns to calls: never 0, high bit set (a server's own ids, if it
+// numbers messages, stay below), unique while 2^31 calls are outstanding.
+std::atomic<koios::u32> g_next_txid{0};
+koios::u32 next_txid() { return 0x80000000u | (g_next_txid.fetch_add(1, std::memory_order_relaxed) & 0x7fffffffu); }
+
+void wake_caller(void* thread) { Scheduler::wake(static_cast<Thread*>(thread)); }
+}  // namespace
+
+// Writes the request, then blocks until the reply with the same (kernel-assigned) txid arrives at
+// this end, the peer goes, or the deadline passes. Only the caller's own reply is taken; other
+// messages stay queued for ordinary reads.
+Status sys_channel_call(Handle handle, koios::u32 options, koios::i64 deadline, UserPtr<const koios::ChannelCallArgs> uargs,
+                        UserPtr<koios::MessageSizes> actual) {
+  if (options != 0) return Status::InvalidArgs;
+  koios::ChannelCallArgs args;
+  TRY(uargs.copy_in(&args));
+  if (args.write_num_bytes < sizeof(koios::MessageHeader)) return Status::InvalidArgs;
+  if (args.write_num_bytes > koios::kMaxMessageBytes || args.write_num_handles > koios::kMaxMessageHandles)
+    return Status::OutOfRange;
+  UserPtr<void> read_bytes(reinterpret_cast<koios::u64>(args.read_bytes));
+  UserPtr<Handle> read_handles(reinterpret_cast<koios::u64>(args.read_handles));
+  TRY(read_bytes.check_writable(args.read_num_bytes));
+  TRY(read_handles.check_writable(args.read_num_handles));
+  if (!actual.is_null()) TRY(actual.check_writable());
+  auto channel = TRY(current_handles().lookup<Channel>(handle, Rights::Read | Rights::Write));
+  auto message = TRY(Message::create(args.write_num_bytes, args.write_num_handles));
+  TRY(UserPtr<const void>(reinterpret_cast<koios::u64>(args.write_bytes)).copy_in(message->bytes(), args.write_num_bytes));
+  TRY(UserPtr<const Handle>(reinterpret_cast<koios::u64>(args.write_handles))
+          .copy_in(message->handle_values(), args.write_num_handles));
+  koios::MessageHeader header;
+  std::memcpy(&header, message->bytes(), sizeof header);
+  header.txid = next_txid();
+  std::memcpy(message->bytes(), &header, sizeof header);
+
+  Channel::CallWaiter waiter;
+  waiter.txid = header.txid;
+  waiter.wake = wake_caller;
+  waiter.context = Scheduler::current();
+  channel->add_call_waiter(&waiter);
+  struct Remove {
+    Channel& channel;
+    Channel::CallWaiter& waiter;
+    ~Remove() { channel.remove_call_waiter(&waiter); }
+  } remove{*channel, waiter};
+  TRY(channel->write(current_handles(), std::move(message)));
+
+  koios::u64 until = deadline == koios::kDeadlineInfinite ? Scheduler::kForever
+                     : deadline <= 0                     ? 0
+                                                         : static_cast<koios::u64>(deadline);
+  for (;;) {
+    koios::MessageSizes sizes{0, 0};
+    auto reply = channel->read_reply(current_handles(), header.txid, args.read_num_bytes, args.read_num_handles, &sizes);
+    if (!actual.is_null() && (reply.ok() || reply.status() == Status::BufferTooSmall)) TRY(actual.copy_out(&sizes));
+    if (reply.ok()) {
+      TRY(read_bytes.copy_out(reply.value()->bytes(), sizes.bytes));
+      return read_handles.copy_out(reply.value()->handle_values(), sizes.handles);
+    }
+    if (reply.status() != Status::ShouldWait) return reply.status();
+    if (reinterpret_cast<volatile bool&>(waiter.peer_closed)) return Status::PeerClosed;
+    if (until != Scheduler::kForever && platform::now_ns() >= until) return Status::TimedOut;
+    Scheduler::block_until(until);
+  }
 }
 
 }  // namespace kernel

@@ -307,3 +307,73 @@ TEST_CASE("a writer and a reader on two threads pass handles without losing any"
   CHECK(f.one.count() == 1);
   CHECK(f.two.count() == 1);
 }
+
+namespace {
+Status write_txid(HandleTable& table, Channel& channel, koios::u32 txid, koios::u32 payload) {
+  struct {
+    koios::MessageHeader header;
+    koios::u32 payload;
+  } body{{txid, 0}, payload};
+  auto m = Message::create(&body, sizeof body, nullptr, 0);
+  if (!m.ok()) return m.status();
+  return channel.write(table, std::move(m).value());
+}
+koios::u32 payload_of(const Message& m) {
+  koios::u32 v;
+  std::memcpy(&v, m.bytes() + sizeof(koios::MessageHeader), sizeof v);
+  return v;
+}
+void count_wake(void* counter) { ++*static_cast<int*>(counter); }
+}  // namespace
+
+TEST_CASE("a call's reply is taken by its txid and other messages stay queued in order", "[channel]") {
+  LeakCheck leaks;
+  Fixture f;
+  REQUIRE(write_txid(f.two, *f.end_b, 5, 50) == Status::Ok);
+  REQUIRE(write_txid(f.two, *f.end_b, 9, 90) == Status::Ok);
+  REQUIRE(write_txid(f.two, *f.end_b, 7, 70) == Status::Ok);
+  auto reply = f.end_a->read_reply(f.one, 9, 64, 0, nullptr);
+  REQUIRE(reply.ok());
+  CHECK(payload_of(*reply.value()) == 90);
+  CHECK(f.end_a->read_reply(f.one, 9, 64, 0, nullptr).status() == Status::ShouldWait);
+  CHECK(payload_of(*f.end_a->read(f.one, 64, 0, nullptr).value()) == 50);  // order kept
+  CHECK(payload_of(*f.end_a->read(f.one, 64, 0, nullptr).value()) == 70);
+  CHECK(f.end_a->read(f.one, 64, 0, nullptr).status() == Status::ShouldWait);
+  CHECK(f.end_a->read_reply(f.one, 0, 64, 0, nullptr).status() == Status::InvalidArgs);
+  // The queue's tail is right after taking its last message from the middle.
+  REQUIRE(write_txid(f.two, *f.end_b, 1, 10) == Status::Ok);
+  REQUIRE(write_txid(f.two, *f.end_b, 2, 20) == Status::Ok);
+  REQUIRE(f.end_a->read_reply(f.one, 2, 64, 0, nullptr).ok());
+  REQUIRE(write_txid(f.two, *f.end_b, 3, 30) == Status::Ok);
+  CHECK(payload_of(*f.end_a->read(f.one, 64, 0, nullptr).value()) == 10);
+  CHECK(payload_of(*f.end_a->read(f.one, 64, 0, nullptr).value()) == 30);
+}
+
+TEST_CASE("a caller is woken by its own reply and by the peer going, not by other messages", "[channel]") {
+  LeakCheck leaks;
+  Fixture f;
+  int wakes = 0;
+  Channel::CallWaiter waiter;
+  waiter.txid = 42;
+  waiter.wake = count_wake;
+  waiter.context = &wakes;
+  f.end_a->add_call_waiter(&waiter);
+  REQUIRE(write_txid(f.two, *f.end_b, 41, 0) == Status::Ok);
+  CHECK(wakes == 0);
+  CHECK_FALSE(waiter.reply_ready);
+  REQUIRE(write_txid(f.two, *f.end_b, 42, 0) == Status::Ok);
+  CHECK(wakes == 1);
+  CHECK(waiter.reply_ready);
+  f.end_a->remove_call_waiter(&waiter);
+
+  Channel::CallWaiter second;
+  second.txid = 43;
+  second.wake = count_wake;
+  second.context = &wakes;
+  f.end_a->add_call_waiter(&second);
+  REQUIRE(f.two.close(f.b) == Status::Ok);  // the peer's last handle
+  f.end_b = nullptr;
+  CHECK(second.peer_closed);
+  CHECK(wakes == 2);
+  f.end_a->remove_call_waiter(&second);
+}
