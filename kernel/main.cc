@@ -4,6 +4,7 @@
 //   -> the console monitor.
 //   other harts: address space -> guarded stack -> interrupts -> per-hart self-tests -> idle.
 #include <atomic>
+#include <cstring>
 
 #include "kernel/lib/bootargs.h"
 #include "kernel/lib/log.h"
@@ -12,6 +13,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/monitor.h"
 #include "kernel/object/channel.h"
+#include "kernel/object/socket.h"
 #include "kernel/user_program.h"
 #include "kernel/sched/per_hart.h"
 #include "kernel/sched/scheduler.h"
@@ -109,10 +111,19 @@ void run_requested_benchmark(const BootArgs& args) {
   char server[48];
   format(server, sizeof server, "%s_server", name);
   if (bootfs::find(server).ok()) {
-    auto pair = Channel::create();
-    if (!pair.ok()) return;
-    KernelHandle server_end(std::move(pair.value().first), Channel::kDefaultRights);
-    KernelHandle client_end(std::move(pair.value().second), Channel::kDefaultRights);
+    // socket_* benchmarks talk over a socket pair, the others over a channel.
+    KernelHandle server_end, client_end;
+    if (std::strncmp(name, "socket_", 7) == 0) {
+      auto pair = Socket::create();
+      if (!pair.ok()) return;
+      server_end = KernelHandle(std::move(pair.value().first), Socket::kDefaultRights);
+      client_end = KernelHandle(std::move(pair.value().second), Socket::kDefaultRights);
+    } else {
+      auto pair = Channel::create();
+      if (!pair.ok()) return;
+      server_end = KernelHandle(std::move(pair.value().first), Channel::kDefaultRights);
+      client_end = KernelHandle(std::move(pair.value().second), Channel::kDefaultRights);
+    }
     static UserRun server_run;
     s = spawn_user_program(server, 0, &server_run, &server_end);
     if (s == koios::Status::Ok) s = run_user_program(name, 0, 600'000'000'000, &code, &client_end);

@@ -1,8 +1,9 @@
-// kernel/syscalls/event.cc: event_create, eventpair_create and channel_create (every *_create that
+// kernel/syscalls/event.cc: event_create, eventpair_create, channel_create and socket_create (every *_create that
 // hands back fresh handles shares one shape: check outputs, create, install both, report both).
 #include "kernel/object/channel.h"
 #include "kernel/object/event.h"
 #include "kernel/object/event_pair.h"
+#include "kernel/object/socket.h"
 #include "kernel/syscalls/dispatch.h"
 
 namespace kernel {
@@ -59,6 +60,17 @@ Status sys_channel_create(koios::u32 options, UserPtr<Handle> out0, UserPtr<Hand
   TRY(out0.check_writable());
   TRY(out1.check_writable());
   return install_pair(TRY(Channel::create()), out0, out1);
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+Status sys_socket_create(koios::u32 options, UserPtr<Handle> out0, UserPtr<Handle> out1) {
+  if (options != 0) return Status::InvalidArgs;
+  TRY(out0.check_writable());
+  TRY(out1.check_writable());
+  return install_pair(TRY(Socket::create()), out0, out1);
 }
 
 }  // namespace kernel

@@ -82,6 +82,21 @@ int run() {
   EXPECT(61, koios::object_wait_one(a, Signals::PeerClosed, koios::kDeadlineInfinite, &seen) == Status::Ok);
   EXPECT(62, koios::channel_write(a, 0, hello, 1, nullptr, 0) == Status::PeerClosed);
 
+  // Sockets: a byte stream with short writes.
+  Handle s0 = 0, s1 = 0;
+  EXPECT(80, koios::socket_create(0, &s0, &s1) == Status::Ok);
+  koios::u64 moved = 0;
+  EXPECT(81, koios::socket_write(s0, 0, hello, 16, &moved) == Status::Ok && moved == 16);
+  char sbuf[32] = {};
+  EXPECT(82, koios::socket_read(s1, 0, sbuf, 10, &moved) == Status::Ok && moved == 10);
+  EXPECT(83, koios::socket_read(s1, 0, sbuf + 10, 32, &moved) == Status::Ok && moved == 6);
+  for (int i = 0; i < 16; ++i) EXPECT(84, sbuf[i] == hello[i]);
+  EXPECT(85, koios::socket_read(s1, 0, sbuf, 1, &moved) == Status::ShouldWait);
+  EXPECT(86, koios::socket_read(s1, 0, reinterpret_cast<void*>(0x80200000), 1, &moved) == Status::InvalidArgs);
+  EXPECT(87, koios::handle_close(s0) == Status::Ok);
+  EXPECT(88, koios::socket_read(s1, 0, sbuf, 1, &moved) == Status::PeerClosed);
+  EXPECT(89, koios::socket_write(a, 0, hello, 1, &moved) == Status::WrongType);  // a channel
+
   // Numbers outside the list, and syscalls not written yet, say so.
   EXPECT(70, koios::vmo_get_size(a, nullptr) == Status::NotSupported);
   // The handles still open (a, read_only, got) are closed by process exit.
