@@ -52,7 +52,6 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
   h.current_thread = current;
 }
 
-Thread* Scheduler::current() { return per_hart_ready() ? this_hart().current_thread : nullptr; }
 
 Thread* Scheduler::pop_locked() {
   Thread* t = g_head;

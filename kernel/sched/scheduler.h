@@ -5,6 +5,7 @@
 // FIXME(#4): cgroup CPU budgets from cgroupsrv's table decide who runs (the scheduler hook).
 #pragma once
 
+#include "kernel/sched/per_hart.h"
 #include "kernel/sched/thread.h"
 
 namespace kernel {
@@ -21,7 +22,7 @@ class Scheduler {
   // The calling hart joins scheduling: `current` is the context it runs in now (adopted),
   // `idle` runs when nothing else can (the same thread is allowed: it then idles when it blocks).
   static void init_this_hart(Thread* current, Thread* idle);
-  static Thread* current();
+  static Thread* current() { return per_hart_ready() ? this_hart().current_thread : nullptr; }
   static void start(Thread* thread);            // Created -> Ready
   static void yield();
   static void sleep_ns(koios::u64 ns);

@@ -110,7 +110,22 @@ Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) const {
 
 Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) const {
   if (size == 0) return Status::Ok;
-  TRY(check_writable(user_dst, size));  // all or nothing: no partial write before an error
+  if (!user_range(user_dst, size)) return Status::InvalidArgs;
+  // All or nothing: every page is checked before any byte is written. The usual small copy spans
+  // at most two pages, whose addresses are kept from the check, so each page is walked once.
+  u64 first_page = user_dst / kPage * kPage;
+  if (user_dst + size - first_page <= 2 * kPage) {
+    u64 pa[2] = {0, 0};
+    pa[0] = TRY(table_.translate_checked(first_page, Perm::User | Perm::Read | Perm::Write));
+    if (user_dst + size > first_page + kPage)
+      pa[1] = TRY(table_.translate_checked(first_page + kPage, Perm::User | Perm::Read | Perm::Write));
+    u64 offset = user_dst - first_page;
+    koios::usize head = size < kPage - offset ? size : koios::usize(kPage - offset);
+    std::memcpy(reinterpret_cast<void*>(pa[0] + offset), src, head);
+    if (head < size) std::memcpy(reinterpret_cast<void*>(pa[1]), static_cast<const koios::u8*>(src) + head, size - head);
+    return Status::Ok;
+  }
+  TRY(check_writable(user_dst, size));
   const auto* in = static_cast<const koios::u8*>(src);
   for (u64 done = 0; done < size;) {
     u64 va = user_dst + done;

@@ -26,7 +26,7 @@ bool canonical(u64 va) {
   return top == 0 || top == (~0ull >> 38);
 }
 
-u64 leaf_bits(Perm perm) {
+inline u64 leaf_bits(Perm perm) {
   u64 bits = kValid | kAccessed;
   if (has(perm, Perm::Read)) bits |= kRead;
   if (has(perm, Perm::Write)) bits |= kWrite | kDirty;
@@ -138,12 +138,13 @@ Result<u64> PageTable::translate(u64 va) const {
 
 Result<u64> PageTable::translate_checked(u64 va, Perm perm) const {
   if (!canonical(va)) return Status::InvalidArgs;
+  u64 required = leaf_bits(perm) & ~(kValid | kAccessed | kDirty | kGlobal);
   u64* table = table_at(root_);
   for (int level = 2; level >= 0; --level) {
     u64 pte = table[index_of(va, u32(level))];
     if ((pte & kValid) == 0) return Status::NotFound;
     if (is_leaf(pte)) {
-      if ((leaf_bits(perm) & ~(kValid | kAccessed | kDirty | kGlobal) & ~pte) != 0) return Status::AccessDenied;
+      if ((required & ~pte) != 0) return Status::AccessDenied;
       u64 span = 1ull << (12 + 9 * level);
       return pte_to_pa(pte) + (va & (span - 1));
     }

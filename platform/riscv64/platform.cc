@@ -123,16 +123,7 @@ void flush_tlb_all_harts(u64 va, u64 size) {
 void set_this_hart(void* per_hart) { asm volatile("mv tp, %0" ::"r"(per_hart)); }
 
 // ---- Interrupts ----
-bool interrupts_disable() {
-  u64 old;
-  asm volatile("csrrci %0, sstatus, 2" : "=r"(old)::"memory");
-  return (old & csr::kSstatusSie) != 0;
-}
-void interrupts_restore(bool were_enabled) {
-  if (were_enabled) asm volatile("csrsi sstatus, 2" ::: "memory");
-}
-void interrupts_enable() { asm volatile("csrsi sstatus, 2" ::: "memory"); }
-void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
+static_assert(csr::kSstatusSie == 2, "platform.h's inline interrupt control uses bit 1");
 
 void trap_init_this_hart(bool route_console_irq_here) {
   csr::write_stvec(reinterpret_cast<u64>(&kernel_trap_vector));

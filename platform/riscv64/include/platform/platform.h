@@ -48,10 +48,17 @@ void send_ipi(u32 cpu);
 void clear_ipi();
 
 // ---- Interrupts on the calling hart ----
-bool interrupts_disable();           // returns whether they were enabled
-void interrupts_restore(bool were_enabled);
-void interrupts_enable();
-void wait_for_interrupt();           // wfi; returns on any pending enabled interrupt
+// Inline: every spinlock takes these, so they sit on every hot path.
+inline bool interrupts_disable() {  // returns whether they were enabled
+  u64 old;
+  asm volatile("csrrci %0, sstatus, 2" : "=r"(old)::"memory");
+  return (old & 2) != 0;  // sstatus.SIE
+}
+inline void interrupts_restore(bool were_enabled) {
+  if (were_enabled) asm volatile("csrsi sstatus, 2" ::: "memory");
+}
+inline void interrupts_enable() { asm volatile("csrsi sstatus, 2" ::: "memory"); }
+inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }  // returns on any pending enabled interrupt
 // Per-hart trap setup: vector, interrupt enables (timer, software, external when routed here).
 void trap_init_this_hart(bool route_console_irq_here);
 
