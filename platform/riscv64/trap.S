@@ -45,6 +45,39 @@
   sd x31, 31*8(sp)
 .endm
 
+/* Restores every general register but sp (x2) and tp (x4) from the frame at sp. */
+.macro RESTORE_GPRS_EXCEPT_SP_TP
+  ld x1, 1*8(sp)
+  ld x3, 3*8(sp)
+  ld x5, 5*8(sp)
+  ld x6, 6*8(sp)
+  ld x7, 7*8(sp)
+  ld x8, 8*8(sp)
+  ld x9, 9*8(sp)
+  ld x10, 10*8(sp)
+  ld x11, 11*8(sp)
+  ld x12, 12*8(sp)
+  ld x13, 13*8(sp)
+  ld x14, 14*8(sp)
+  ld x15, 15*8(sp)
+  ld x16, 16*8(sp)
+  ld x17, 17*8(sp)
+  ld x18, 18*8(sp)
+  ld x19, 19*8(sp)
+  ld x20, 20*8(sp)
+  ld x21, 21*8(sp)
+  ld x22, 22*8(sp)
+  ld x23, 23*8(sp)
+  ld x24, 24*8(sp)
+  ld x25, 25*8(sp)
+  ld x26, 26*8(sp)
+  ld x27, 27*8(sp)
+  ld x28, 28*8(sp)
+  ld x29, 29*8(sp)
+  ld x30, 30*8(sp)
+  ld x31, 31*8(sp)
+.endm
+
 /* Saves the trap CSRs into the frame at sp; clobbers t0. */
 .macro SAVE_CSRS
   csrr t0, sepc
@@ -88,37 +121,9 @@ kernel_trap_vector:
   csrw sepc, t0
   ld t0, TRAP_FRAME_SSTATUS(sp)
   csrw sstatus, t0
-  ld x1, 1*8(sp)
-  ld x3, 3*8(sp)
   /* tp (x4) is not restored: it names the hart, not the thread, and a thread preempted in this
    * trap may be resumed on another hart. */
-  ld x5, 5*8(sp)
-  ld x6, 6*8(sp)
-  ld x7, 7*8(sp)
-  ld x8, 8*8(sp)
-  ld x9, 9*8(sp)
-  ld x10, 10*8(sp)
-  ld x11, 11*8(sp)
-  ld x12, 12*8(sp)
-  ld x13, 13*8(sp)
-  ld x14, 14*8(sp)
-  ld x15, 15*8(sp)
-  ld x16, 16*8(sp)
-  ld x17, 17*8(sp)
-  ld x18, 18*8(sp)
-  ld x19, 19*8(sp)
-  ld x20, 20*8(sp)
-  ld x21, 21*8(sp)
-  ld x22, 22*8(sp)
-  ld x23, 23*8(sp)
-  ld x24, 24*8(sp)
-  ld x25, 25*8(sp)
-  ld x26, 26*8(sp)
-  ld x27, 27*8(sp)
-  ld x28, 28*8(sp)
-  ld x29, 29*8(sp)
-  ld x30, 30*8(sp)
-  ld x31, 31*8(sp)
+  RESTORE_GPRS_EXCEPT_SP_TP
   ld x2, 2*8(sp)                      /* sp last: it addresses the frame */
   sret
 
@@ -152,36 +157,8 @@ platform_return_to_user:
   csrw sepc, t0
   ld t0, TRAP_FRAME_SSTATUS(sp)
   csrw sstatus, t0
-  ld x1, 1*8(sp)
-  ld x3, 3*8(sp)
+  RESTORE_GPRS_EXCEPT_SP_TP
   ld x4, 4*8(sp)                      /* the user's tp */
-  ld x5, 5*8(sp)
-  ld x6, 6*8(sp)
-  ld x7, 7*8(sp)
-  ld x8, 8*8(sp)
-  ld x9, 9*8(sp)
-  ld x10, 10*8(sp)
-  ld x11, 11*8(sp)
-  ld x12, 12*8(sp)
-  ld x13, 13*8(sp)
-  ld x14, 14*8(sp)
-  ld x15, 15*8(sp)
-  ld x16, 16*8(sp)
-  ld x17, 17*8(sp)
-  ld x18, 18*8(sp)
-  ld x19, 19*8(sp)
-  ld x20, 20*8(sp)
-  ld x21, 21*8(sp)
-  ld x22, 22*8(sp)
-  ld x23, 23*8(sp)
-  ld x24, 24*8(sp)
-  ld x25, 25*8(sp)
-  ld x26, 26*8(sp)
-  ld x27, 27*8(sp)
-  ld x28, 28*8(sp)
-  ld x29, 29*8(sp)
-  ld x30, 30*8(sp)
-  ld x31, 31*8(sp)
   ld x2, 2*8(sp)                      /* the user's sp, last */
   sret
 

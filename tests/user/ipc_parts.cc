@@ -5,28 +5,13 @@
 #include "user_lib.h"
 
 namespace {
-void report(const char* name, koios::u64 iterations, koios::i64 ns) {
-  char line[96], number[32];
-  koios::usize n = 0;
-  for (const char* p = "BENCH "; *p; ++p) line[n++] = *p;
-  for (const char* p = name; *p; ++p) line[n++] = *p;
-  line[n++] = ' ';
-  for (const char* p = user::with_number(number, "", koios::i64(iterations)); *p; ++p) line[n++] = *p;
-  line[n++] = ' ';
-  koios::i64 tenths = ns * 10 / koios::i64(iterations);
-  for (const char* p = user::with_number(number, "", tenths / 10); *p; ++p) line[n++] = *p;
-  line[n++] = '.';
-  line[n++] = char('0' + tenths % 10);
-  koios::debug_write(line, n);
-}
-
 template <typename F>
 void time(const char* name, koios::u64 iterations, F body) {
   koios::i64 start = 0, end = 0;
   koios::clock_get(0, &start);
   for (koios::u64 i = 0; i < iterations; ++i) body();
   koios::clock_get(0, &end);
-  report(name, iterations, end - start);
+  user::report_bench(name, iterations, end - start);
 }
 }  // namespace
 

@@ -36,15 +36,6 @@ extern "C" int main(koios::Handle socket) {
     if (message[0] != i + 1) return 3;
   }
   koios::clock_get(0, &end);
-  char line[96], number[32];
-  koios::usize n = 0;
-  for (const char* p = "BENCH socket_pingpong_16B "; *p; ++p) line[n++] = *p;
-  for (const char* p = user::with_number(number, "", koios::i64(kIterations)); *p; ++p) line[n++] = *p;
-  line[n++] = ' ';
-  koios::i64 tenths = (end - start) * 10 / koios::i64(kIterations);
-  for (const char* p = user::with_number(number, "", tenths / 10); *p; ++p) line[n++] = *p;
-  line[n++] = '.';
-  line[n++] = char('0' + tenths % 10);
-  koios::debug_write(line, n);
+  user::report_bench("socket_pingpong_16B", kIterations, end - start);
   return 0;
 }

@@ -26,4 +26,20 @@ inline char* with_number(char* buf, const char* text, koios::i64 value) {
   return buf;
 }
 
+// Prints "BENCH name iterations ns_per_op" (one decimal), the line scripts/bench collects.
+inline void report_bench(const char* name, koios::u64 iterations, koios::i64 total_ns) {
+  char line[96], number[32];
+  koios::usize n = 0;
+  for (const char* p = "BENCH "; *p; ++p) line[n++] = *p;
+  for (const char* p = name; *p; ++p) line[n++] = *p;
+  line[n++] = ' ';
+  for (const char* p = with_number(number, "", koios::i64(iterations)); *p; ++p) line[n++] = *p;
+  line[n++] = ' ';
+  koios::i64 tenths = total_ns * 10 / koios::i64(iterations);
+  for (const char* p = with_number(number, "", tenths / 10); *p; ++p) line[n++] = *p;
+  line[n++] = '.';
+  line[n++] = char('0' + tenths % 10);
+  koios::debug_write(line, n);
+}
+
 }  // namespace user
