@@ -76,6 +76,12 @@ void init_per_hart(u32 cpu) {
 }
 
 bool break_if_asked(const BootArgs& args) {
+  char iterations[24];
+  if (args.get("fuzz.iterations", iterations, sizeof iterations)) {
+    u64 n = 0;
+    for (const char* p = iterations; *p >= '0' && *p <= '9'; ++p) n = n * 10 + u64(*p - '0');
+    if (n > 0) selftest::set_fuzz_iterations(n);
+  }
   char names[128];
   if (args.get("selftest.break", names, sizeof names)) {
     selftest::set_broken(names);

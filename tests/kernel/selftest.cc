@@ -19,6 +19,7 @@ void threads_test(Context& ctx);
 void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
+void syscall_fuzz_test(Context& ctx);
 
 namespace {
 
@@ -34,6 +35,7 @@ constexpr Test kTests[] = {
     {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
     {"thread_churn", Where::Scheduler, thread_churn_test},
     {"user_programs", Where::Scheduler, user_programs_test},
+    {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
 };
 
 char g_broken[128];
@@ -58,6 +60,12 @@ bool Context::check(bool cond, const char* what) {
   if (!cond) failed_ = true;
   return cond;
 }
+
+namespace {
+koios::u64 g_fuzz_iterations = 20000;
+}
+void set_fuzz_iterations(koios::u64 iterations) { g_fuzz_iterations = iterations; }
+koios::u64 fuzz_iterations() { return g_fuzz_iterations; }
 
 void set_broken(const char* name_list) {
   koios::usize i = 0;

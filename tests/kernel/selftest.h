@@ -37,6 +37,9 @@ koios::u32 run_all(Where where, koios::u32* passed);
 
 // Set once from the command line before any test runs.
 void set_broken(const char* name_list);
+// fuzz.iterations=N: how many calls the syscall fuzzer makes (default 20,000; more on demand).
+void set_fuzz_iterations(koios::u64 iterations);
+koios::u64 fuzz_iterations();
 
 }  // namespace kernel::selftest
 

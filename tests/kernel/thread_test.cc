@@ -180,4 +180,19 @@ void user_programs_test(Context& ctx) {
   CHECK_THAT(ctx, run_user_program("no such program", 0, 1'000'000'000, &code) == koios::Status::NotFound);
 }
 
+void syscall_fuzz_test(Context& ctx) {
+  // Random calls of every syscall with hostile arguments (fixed seed): the kernel answers each
+  // with a status, stays up, and once the process is gone nothing it made is left.
+  koios::u64 objects_before = KernelObject::live_count();
+  koios::u64 user_pages_before = UserAspace::live_pages();
+  koios::u64 live_before = Thread::live_count();
+  koios::i64 code = -1;
+  ctx.check(run_user_program("syscall_fuzz", fuzz_iterations(), 3'600'000'000'000, &code) == koios::Status::Ok,
+            "the fuzzer runs");
+  ctx.check(code == 0, "every call answered a documented status");
+  CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
+  ctx.check(KernelObject::live_count() == objects_before, "no object outlives the fuzzing process");
+  ctx.check(UserAspace::live_pages() == user_pages_before, "no page outlives it");
+}
+
 }  // namespace kernel::selftest
