@@ -14,7 +14,7 @@ koios::Result<OwnPtr<Message>> Message::create(u32 num_bytes, u32 num_handles) {
   OwnPtr<Message> message(new (std::nothrow) Message());
   if (!message) return Status::NoMemory;
   if (num_bytes > 0) {
-    message->bytes_ = new (std::nothrow) koios::u8[num_bytes];
+    message->bytes_ = num_bytes <= kInlineBytes ? message->inline_bytes_ : new (std::nothrow) koios::u8[num_bytes];
     if (message->bytes_ == nullptr) return Status::NoMemory;
     message->num_bytes_ = num_bytes;
   }
@@ -38,7 +38,7 @@ koios::Result<OwnPtr<Message>> Message::create(const void* bytes, u32 num_bytes,
 Message::~Message() {
   delete[] handles_;   // closes any handle still in flight
   delete[] values_;
-  delete[] bytes_;
+  if (bytes_ != inline_bytes_) delete[] bytes_;
 }
 
 u32 Message::txid() const {

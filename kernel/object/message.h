@@ -42,6 +42,9 @@ class Message {
   friend class Channel;
   Message() = default;
 
+  // Small payloads (the usual RPC) live inside the message: one allocation instead of two.
+  static constexpr koios::u32 kInlineBytes = 64;
+  koios::u8 inline_bytes_[kInlineBytes];
   koios::u8* bytes_ = nullptr;
   koios::Handle* values_ = nullptr;
   KernelHandle* handles_ = nullptr;

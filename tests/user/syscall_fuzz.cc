@@ -74,9 +74,9 @@ T draw() {
   } else if constexpr (std::is_pointer_v<T>) {
     return reinterpret_cast<T>(any_pointer());
   } else if constexpr (std::is_same_v<T, koios::i64>) {
-    koios::i64 now = 0;  // deadlines: now, or a millisecond ahead; never infinite
+    koios::i64 now = 0;  // deadlines: now, or 20 us ahead (long enough to block); never infinite
     koios::clock_get(0, &now);
-    return next_random() % 2 ? 0 : now + 1'000'000;
+    return next_random() % 2 ? 0 : now + 20'000;
   } else if constexpr (std::is_enum_v<T>) {
     return static_cast<T>(static_cast<std::underlying_type_t<T>>(any_number()));
   } else {
