@@ -38,6 +38,12 @@ class Thread {
   Process* process() const { return process_.get(); }
   // How a user thread ended: its exit code, or the fault that killed it.
   koios::i64 exit_code() const { return exit_code_; }
+  // Called in the thread as it exits (after exit_code is set): how a waiter learns the end.
+  void set_on_exit(void (*hook)(Thread* self), void* context) {
+    on_exit_ = hook;
+    exit_context_ = context;
+  }
+  void* exit_context() const { return exit_context_; }
   koios::u64 stack_top() const { return stack_top_; }
   // Live threads created by create(), for leak checks.
   static koios::u64 live_count();
@@ -66,13 +72,6 @@ class Thread {
   void (*on_exit_)(Thread* self) = nullptr;  // runs in the exiting thread, just before it dies
   void* exit_context_ = nullptr;
   static void user_start(void* self);
- public:
-  // Called in the thread as it exits (after exit_code is set): how a waiter learns the end.
-  void set_on_exit(void (*hook)(Thread* self), void* context) {
-    on_exit_ = hook;
-    exit_context_ = context;
-  }
-  void* exit_context() const { return exit_context_; }
 };
 
 }  // namespace kernel
