@@ -45,6 +45,10 @@ class Thread {
   }
   void* exit_context() const { return exit_context_; }
   koios::u64 stack_top() const { return stack_top_; }
+  // Set when the thread is asked to stop what it is doing (task_suspend, task_kill) and cleared
+  // when it is back on its way to user mode. Every blocking syscall re-checks it after each wake-up
+  // and answers Status::Interrupted, so that a suspended thread's wait ends (Linux's EINTR).
+  bool interrupted() const { return interrupted_.load(std::memory_order_acquire); }
   // Live threads created by create(), for leak checks.
   static koios::u64 live_count();
 
@@ -59,6 +63,7 @@ class Thread {
   State state_ = State::Created;
   bool owns_stack_ = false;
   bool wake_pending_ = false;      // a wake that arrived while the thread was still running
+  std::atomic<bool> interrupted_{false};
   koios::u32 last_cpu_ = 0;
   koios::u64 stack_low_ = 0, stack_top_ = 0;
   Entry entry_ = nullptr;
