@@ -12,6 +12,7 @@
 #include "kernel/lib/bootfs.h"
 #include "kernel/lib/format.h"
 #include "kernel/monitor.h"
+#include "kernel/object/job.h"
 #include "kernel/object/channel.h"
 #include "kernel/object/socket.h"
 #include "kernel/user_program.h"
@@ -130,7 +131,7 @@ void run_requested_benchmark(const BootArgs& args) {
       server_end = KernelHandle(std::move(pair.value().first), Channel::kDefaultRights);
       client_end = KernelHandle(std::move(pair.value().second), Channel::kDefaultRights);
     }
-    static UserRun server_run;
+    UserRun server_run;  // the server runs on after this reference goes
     s = spawn_user_program(server, 0, &server_run, &server_end);
     if (s == koios::Status::Ok) s = run_user_program(name, 0, 600'000'000'000, &code, &client_end);
   } else {
@@ -195,6 +196,7 @@ void run_requested_benchmark(const BootArgs& args) {
   auto idle = Thread::create("idle", boot_idle_thread, nullptr);
   if (!idle.ok()) panic("no idle thread for the boot hart: %s", koios::status_name(idle.status()));
   Scheduler::init_this_hart(main_thread, idle.value());
+  (void)Job::root();  // the root of the process tree exists before any process
 
   u32 passed = 0;
   u32 failed = selftest::run_all(selftest::Where::BootHart, &passed);

@@ -1,23 +1,30 @@
 // kernel/user_program.h: starting a program from the boot filesystem as a user process, and
-// waiting for it. Until pidsrv and Process objects exist (issues 4 and 6) this is how the kernel
-// runs its user-mode self-tests and benchmarks.
+// waiting for it: how the kernel runs its user-mode self-tests and benchmarks, and starts init.
 #pragma once
 
-#include "koios/result.h"
 #include "kernel/object/handle.h"
+#include "kernel/object/process.h"
+#include "koios/result.h"
 
 namespace kernel {
 
+// One number for how a program ended, for self-tests: its return code when it exited; for a
+// kill by an unhandled fault kExitKilledByFault - scause; for any other kill kExitKilled. (User
+// space reads the reason and the code separately, with object_get_info.)
+inline constexpr koios::i64 kExitKilledByFault = -1000;
+inline constexpr koios::i64 kExitKilled = -2000;
+koios::i64 exit_summary(const Process& process);
+
 struct UserRun {
-  bool done = false;
-  koios::i64 exit_code = 0;
+  RefPtr<Process> process;
 };
 
-// Loads `name` from the boot filesystem into a new process and starts it with a0 = arg, or, when
-// start_handle holds one, with that handle moved into the process and a0 = its value; `run` is
-// filled in when it ends (exit code, or kExitKilledByFault - scause).
+// Loads `name` from the boot filesystem into a new process, in a new job under the root job, and
+// starts it with a0 = arg, or, when start_handle holds one, with that handle moved into the
+// process and a0 = its value; a1 = a handle to the process itself, a2 = one to its job. `run`
+// keeps the process for the caller to wait on.
 koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run, KernelHandle* start_handle);
-// Spawns and sleeps until it ends or timeout_ns passes (TimedOut; the program keeps running).
+// Spawns and sleeps until it ends (exit_summary) or timeout_ns passes (TimedOut; it is killed).
 koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code,
                                KernelHandle* start_handle = nullptr);
 

@@ -32,23 +32,37 @@ Status Channel::write(HandleTable& table, OwnPtr<Message> message) {
                                        if (koid == this->koid() || koid == related_koid()) return Status::NotSupported;
                                      }
                                      Guard guard(lock());
-                                     Channel* peer = peer_locked();
-                                     if (peer == nullptr) return Status::PeerClosed;
-                                     if (peer->queued_ >= koios::kMaxQueuedMessages) return Status::ShouldWait;
-                                     Message* queued = message.release();
-                                     if (peer->tail_ == nullptr) {
-                                       peer->head_ = queued;
-                                     } else {
-                                       peer->tail_->next_ = queued;
-                                     }
-                                     peer->tail_ = queued;
-                                     ++peer->queued_;
-                                     peer->update_signals_locked(Signals::None, Signals::Readable);
-                                     if (peer->callers_ != nullptr) peer->notify_callers_locked(queued->txid());
-                                     if (peer->queued_ == koios::kMaxQueuedMessages)
-                                       update_signals_locked(Signals::Writable, Signals::None);
-                                     return Status::Ok;
+                                     return enqueue_at_peer_locked(message);
                                    });
+}
+
+Status Channel::write_from_kernel(OwnPtr<Message> message) {
+  for (u32 i = 0; i < message->num_handles(); ++i) {
+    KernelObject* object = message->handles()[i].object();
+    if (object == nullptr) return Status::InvalidArgs;
+    if (object->koid() == koid() || object->koid() == related_koid()) return Status::NotSupported;
+  }
+  Guard guard(lock());
+  return enqueue_at_peer_locked(message);
+}
+
+// Queues at the peer; on success `message` is consumed, otherwise it stays the caller's.
+Status Channel::enqueue_at_peer_locked(OwnPtr<Message>& message) {
+  Channel* peer = peer_locked();
+  if (peer == nullptr) return Status::PeerClosed;
+  if (peer->queued_ >= koios::kMaxQueuedMessages) return Status::ShouldWait;
+  Message* queued = message.release();
+  if (peer->tail_ == nullptr) {
+    peer->head_ = queued;
+  } else {
+    peer->tail_->next_ = queued;
+  }
+  peer->tail_ = queued;
+  ++peer->queued_;
+  peer->update_signals_locked(Signals::None, Signals::Readable);
+  if (peer->callers_ != nullptr) peer->notify_callers_locked(queued->txid());
+  if (peer->queued_ == koios::kMaxQueuedMessages) update_signals_locked(Signals::Writable, Signals::None);
+  return Status::Ok;
 }
 
 koios::Result<OwnPtr<Message>> Channel::read(HandleTable& table, u32 max_bytes, u32 max_handles,

@@ -43,6 +43,9 @@ class Channel final : public PeeredObject<Channel> {
   // when empty, PeerClosed when empty and alone, BufferTooSmall when it needs more than
   // max_bytes/max_handles, NoResources when the table has no room for its handles; on these errors
   // the message stays queued.
+  // Queues a message the kernel made (exceptions, start-up messages), whose handles() already hold
+  // the capabilities. PeerClosed, ShouldWait, or NotSupported if it would carry this channel.
+  koios::Status write_from_kernel(OwnPtr<Message> message);
   koios::Result<OwnPtr<Message>> read(HandleTable& table, koios::u32 max_bytes, koios::u32 max_handles,
                                       koios::MessageSizes* sizes);
 
@@ -69,6 +72,7 @@ class Channel final : public PeeredObject<Channel> {
  private:
   void on_zero_handles() override;
   void on_peer_closed_locked() override;
+  koios::Status enqueue_at_peer_locked(OwnPtr<Message>& message);
   // Takes the whole queue out, to be freed with no lock held.
   Message* take_queue_locked();
   static void free_queue(Message* head);

@@ -106,6 +106,27 @@ void Scheduler::wake(Thread* t) {
   if (queued) kick_idle_hart();
 }
 
+void Scheduler::interrupt(Thread* t) {
+  t->interrupted_.store(true, std::memory_order_release);
+  bool irq = platform::interrupts_disable();
+  g_lock.lock();
+  bool queued = false;
+  koios::u32 ipi_cpu = ~0u;
+  if (t->state_ == Thread::State::Blocked) {
+    enqueue_locked(t);
+    queued = true;
+  } else if (t->state_ == Thread::State::Running || t->state_ == Thread::State::Ready) {
+    t->wake_pending_ = true;
+    // Running on another hart, perhaps in a busy loop in user mode: make that hart trap, so the
+    // thread passes its return-to-user checkpoint.
+    if (t->state_ == Thread::State::Running && t->last_cpu_ != this_hart().cpu) ipi_cpu = t->last_cpu_;
+  }
+  g_lock.unlock();
+  platform::interrupts_restore(irq);
+  if (queued) kick_idle_hart();
+  if (ipi_cpu != ~0u) platform::send_ipi(ipi_cpu);
+}
+
 // Entered with interrupts off and g_lock held; returns with g_lock released.
 void Scheduler::schedule() {
   PerHart& h = this_hart();
@@ -220,15 +241,16 @@ void Scheduler::sleep_ns(koios::u64 ns) {
 }
 
 void Scheduler::exit_current_with(koios::i64 code) {
-  Thread* cur = current();
-  cur->exit_code_ = code;
-  if (cur->process_) cur->process_->exit(code);  // closes its handles, asserts Terminated
+  current()->exit_code_ = code;
   exit_current();
 }
 
 void Scheduler::exit_current() {
+  Thread* cur = current();
+  // A user thread's object learns first, with interrupts as they were: the last thread of a
+  // process closes the process's handles here, which may take a while.
+  if (cur->user_thread_ != nullptr) cur->user_thread_->on_core_exit();
   platform::interrupts_disable();
-  Thread* cur = this_hart().current_thread;
   KERNEL_ASSERT(cur->owns_stack_);  // a hart's own context never exits
   if (cur->on_exit_ != nullptr) cur->on_exit_(cur);
   g_lock.lock();

@@ -10,11 +10,6 @@
 
 namespace kernel {
 
-// A user thread killed by a fault exits with kExitKilledByFault - scause: below every code a
-// program can pass to process_exit... except that the range is shared with negative codes.
-// FIXME(#4): a Process's exit reason (killed/by which fault) separate from its return code.
-inline constexpr koios::i64 kExitKilledByFault = -1000;
-
 class Scheduler {
  public:
   static constexpr koios::u64 kSliceNs = 10'000'000;
@@ -32,6 +27,9 @@ class Scheduler {
   static constexpr koios::u64 kForever = ~0ull;
   static bool block_until(koios::u64 deadline_ns);
   static void wake(Thread* thread);
+  // Marks the thread interrupted and makes it notice soon: wakes it if blocked, IPIs its hart if
+  // it runs elsewhere (see UserThread: how suspend and kill reach a thread).
+  static void interrupt(Thread* thread);
   [[noreturn]] static void exit_current();
   // Records how the thread ended (see Thread::exit_code), then exits.
   [[noreturn]] static void exit_current_with(koios::i64 code);

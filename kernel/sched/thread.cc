@@ -36,21 +36,23 @@ koios::Result<Thread*> Thread::create(const char* name, Entry entry, void* arg) 
   return t;
 }
 
-koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, koios::u64 entry, koios::u64 user_sp,
-                                           koios::u64 arg) {
+koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, const char* name) {
   if (!process) return koios::Status::InvalidArgs;
-  Thread* t = TRY(create(process->name(), &Thread::user_start, nullptr));
+  Thread* t = TRY(create(name, &Thread::user_start, nullptr));
   t->arg_ = t;
   t->aspace_ = &process->aspace();
   t->process_ = std::move(process);
-  t->user_entry_ = entry;
-  t->user_sp_ = user_sp;
-  t->user_arg_ = arg;
   // The top of the kernel stack holds the user frame (trap.S puts it there on every trap), so the
   // thread's kernel code starts below it.
   t->context_ = platform::Context::for_new_thread(t->stack_top_ - sizeof(platform::TrapFrame),
                                                  &Thread::start_trampoline, t);
   return t;
+}
+
+void Thread::destroy_unstarted(Thread* t) {
+  if (t == nullptr) return;
+  aspace::destroy_stack(aspace::KernelStack{t->stack_low_, t->stack_top_});
+  delete t;
 }
 
 // The first kernel code of a user thread: build the user frame where trap.S keeps it (the top
@@ -59,6 +61,10 @@ void Thread::user_start(void* self) {
   auto* t = static_cast<Thread*>(self);
   auto* frame = reinterpret_cast<platform::TrapFrame*>(t->stack_top_ - sizeof(platform::TrapFrame));
   *frame = platform::make_user_frame(t->user_entry_, t->user_sp_, t->user_arg_);
+  frame->x[11] = t->user_arg2_;
+  frame->x[12] = t->user_arg3_;
+  // Suspended or killed before its first instruction: stop here like at any return to user mode.
+  if (t->user_thread_ != nullptr) t->user_thread_->checkpoint(*frame);
   platform_return_to_user(frame);
 }
 
@@ -75,6 +81,7 @@ Thread::~Thread() {
   // process_ goes with the thread: its last reference frees the address space, never while a
   // hart still runs on it (threads are destroyed only after being switched away from). Released
   // before the count drops, so "no threads left" implies "their processes are gone too".
+  user_thread_ref_ = RefPtr<UserThread>();
   process_ = RefPtr<Process>();
   if (owns_stack_) g_live_threads.fetch_sub(1);
 }

@@ -10,6 +10,7 @@
 #include "kernel/sched/timer_queue.h"
 #include "kernel/vm/kernel_aspace.h"
 #include "kernel/object/process.h"
+#include "kernel/object/user_thread.h"
 #include "kernel/vm/user_aspace.h"
 #include "platform/platform.h"
 
@@ -23,10 +24,20 @@ class Thread {
 
   // A thread that will run entry(arg) once started; NoMemory or NoResources (no stack slot).
   static koios::Result<Thread*> create(const char* name, Entry entry, void* arg);
-  // A thread of `process` that enters user mode at entry with sp = user_sp and a0 = arg. It holds
-  // a reference to the process; when it exits, the process ends (one thread per process so far).
-  static koios::Result<Thread*> create_user(RefPtr<Process> process, koios::u64 entry, koios::u64 user_sp,
-                                            koios::u64 arg);
+  // The kernel half of a user thread of `process` (see UserThread, which owns it until started):
+  // not started; set_user_start() says where it enters user mode. Holds a reference to the process.
+  static koios::Result<Thread*> create_user(RefPtr<Process> process, const char* name);
+  // Frees a thread that was never started.
+  static void destroy_unstarted(Thread* thread);
+  void set_user_start(koios::u64 entry, koios::u64 user_sp, koios::u64 arg1, koios::u64 arg2, koios::u64 arg3 = 0) {
+    user_entry_ = entry;
+    user_sp_ = user_sp;
+    user_arg_ = arg1;
+    user_arg2_ = arg2;
+    user_arg3_ = arg3;
+  }
+  // The Thread kernel object this thread runs, or null for a kernel thread.
+  UserThread* user_thread() const { return user_thread_; }
   // Wraps the context the calling hart is running in now, on the given stack (never freed).
   static Thread* adopt_current(Thread* storage, const char* name, koios::u64 stack_low, koios::u64 stack_top);
 
@@ -49,6 +60,7 @@ class Thread {
   // when it is back on its way to user mode. Every blocking syscall re-checks it after each wake-up
   // and answers Status::Interrupted, so that a suspended thread's wait ends (Linux's EINTR).
   bool interrupted() const { return interrupted_.load(std::memory_order_acquire); }
+  void clear_interrupted() { interrupted_.store(false, std::memory_order_release); }
   // Live threads created by create(), for leak checks.
   static koios::u64 live_count();
 
@@ -72,7 +84,10 @@ class Thread {
   TimerEvent sleep_timer_;
   RefPtr<Process> process_;        // null for kernel threads
   UserAspace* aspace_ = nullptr;   // process_'s, cached for the scheduler; null for kernel threads
-  koios::u64 user_entry_ = 0, user_sp_ = 0, user_arg_ = 0;
+  koios::u64 user_entry_ = 0, user_sp_ = 0, user_arg_ = 0, user_arg2_ = 0, user_arg3_ = 0;
+  UserThread* user_thread_ = nullptr;       // set by UserThread's constructor
+  RefPtr<UserThread> user_thread_ref_;      // held from start until the thread is reaped
+  friend class UserThread;
   koios::i64 exit_code_ = 0;
   void (*on_exit_)(Thread* self) = nullptr;  // runs in the exiting thread, just before it dies
   void* exit_context_ = nullptr;

@@ -4,43 +4,12 @@
 #include "kernel/object/event.h"
 #include "kernel/object/event_pair.h"
 #include "kernel/object/socket.h"
-#include "kernel/syscalls/dispatch.h"
+#include "kernel/syscalls/install.h"
 
 namespace kernel {
 
 using koios::Handle;
 using koios::Status;
-
-namespace {
-
-template <typename T>
-Status install_one(RefPtr<T> object, UserPtr<Handle> out) {
-  Handle value = TRY(current_handles().add(std::move(object), T::kDefaultRights));
-  if (Status s = out.copy_out(&value); s != Status::Ok) {
-    (void)current_handles().close(value);
-    return s;
-  }
-  return Status::Ok;
-}
-
-template <typename T>
-Status install_pair(PeerPair<T> pair, UserPtr<Handle> out0, UserPtr<Handle> out1) {
-  Handle first = TRY(current_handles().add(std::move(pair.first), T::kDefaultRights));
-  auto second = current_handles().add(std::move(pair.second), T::kDefaultRights);
-  if (!second.ok()) {
-    (void)current_handles().close(first);
-    return second.status();
-  }
-  Status s = out0.copy_out(&first);
-  if (s == Status::Ok) s = out1.copy_out(&second.value());
-  if (s != Status::Ok) {
-    (void)current_handles().close(first);
-    (void)current_handles().close(second.value());
-  }
-  return s;
-}
-
-}  // namespace
 
 Status sys_event_create(koios::u32 options, UserPtr<Handle> out) {
   if (options != 0) return Status::InvalidArgs;

@@ -1,22 +1,76 @@
-// kernel/syscalls/process.cc: process_* and thread_* handlers. Until Process objects exist
-// (FIXME(#4)) a user process is one thread owning its address space, so ending the process ends
-// the thread, and the scheduler frees both once it has switched away.
+// kernel/syscalls/process.cc: process_* handlers, and the kernel's side of a user fault and of
+// every return to user mode (where a stopped thread stops).
 #include "kernel/lib/log.h"
-#include "kernel/syscalls/dispatch.h"
+#include "kernel/object/job.h"
+#include "kernel/object/user_thread.h"
+#include "kernel/syscalls/install.h"
 
 namespace kernel {
 
-void sys_process_exit(koios::i64 return_code) { Scheduler::exit_current_with(return_code); }
+using koios::Handle;
+using koios::Rights;
+using koios::Status;
 
-void sys_thread_exit() { Scheduler::exit_current_with(0); }
+Status sys_process_create(Handle job_handle, UserPtr<const char> name, koios::u32 name_size, koios::u32 options,
+                          UserPtr<Handle> out_process, UserPtr<Handle> out_vmar) {
+  if (options != 0) return Status::InvalidArgs;
+  RefPtr<Job> job = TRY(current_handles().lookup<Job>(job_handle, Rights::Manage));
+  char copied[Process::kNameMax];
+  TRY(copy_name_in(name, name_size, copied, sizeof copied));
+  TRY(out_process.check_writable());
+  TRY(out_vmar.check_writable());
+  RefPtr<Process> process = TRY(Process::create(copied, std::move(job)));
+  // FIXME(#4): the root vmar handle comes with the Vmar object; until then, no handle.
+  Handle no_vmar = koios::kInvalidHandle;
+  TRY(out_vmar.copy_out(&no_vmar));
+  return install_one(std::move(process), out_process);
+}
+
+// arg1 moves into the new process (it needs Transfer) and its new value is passed in a0. Like
+// Zircon, a valid arg1 is consumed even when the start fails.
+Status sys_process_start(Handle process_handle, Handle thread_handle, koios::u64 entry, koios::u64 stack,
+                         Handle arg1, koios::u64 arg2) {
+  RefPtr<Process> process = TRY(current_handles().lookup<Process>(process_handle, Rights::Manage));
+  RefPtr<UserThread> thread = TRY(current_handles().lookup<UserThread>(thread_handle, Rights::Manage));
+  if (&thread->process() != process.get()) return Status::AccessDenied;
+  if (entry < platform::kUserBase || entry >= platform::kUserTop) return Status::InvalidArgs;
+  koios::u64 a0 = 0;
+  Handle moved_value = koios::kInvalidHandle;
+  if (arg1 != koios::kInvalidHandle) {
+    KernelHandle moved;
+    TRY(current_handles().remove_for_transfer(&arg1, 1, &moved));
+    moved_value = TRY(process->handles().add(std::move(moved)));
+    a0 = moved_value;
+  }
+  Status s = thread->start(entry, stack, a0, arg2, /*first=*/true);
+  if (s != Status::Ok && moved_value != koios::kInvalidHandle) (void)process->handles().close(moved_value);
+  return s;
+}
+
+void sys_process_exit(koios::i64 return_code) {
+  current_process().exit(return_code);  // tells every other thread to stop
+  Scheduler::exit_current();
+}
 
 void on_user_fault(platform::TrapFrame& frame) {
-  // No handler can exist yet (exception channels, FIXME(#4)): the process is killed, and its exit
-  // reason says which fault, distinct from any exit code.
+  platform::interrupts_enable();  // a handler may take its time
+  UserThread& thread = *Scheduler::current()->user_thread();
+  if (thread.report_exception(frame)) {
+    platform::interrupts_disable();
+    return;  // resumed by its handler, perhaps with new registers
+  }
   LOG_WARN("%s: killed by %s at pc 0x%lx (address 0x%lx)", Scheduler::current()->name(),
            platform::trap_cause_name(frame.scause), frame.sepc, frame.stval);
+  thread.process().kill(koios::ProcessExitReason::Fault, frame.scause);
+  Scheduler::exit_current();
+}
+
+void on_return_to_user(platform::TrapFrame& frame) {
+  UserThread* thread = Scheduler::current()->user_thread();
+  if (thread == nullptr || !thread->stop_requested()) return;
   platform::interrupts_enable();
-  Scheduler::exit_current_with(kExitKilledByFault - static_cast<koios::i64>(frame.scause));
+  thread->checkpoint(frame);
+  platform::interrupts_disable();
 }
 
 }  // namespace kernel

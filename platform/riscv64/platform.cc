@@ -242,16 +242,15 @@ extern "C" void platform_user_trap(TrapFrame* frame) {
         break;
     }
     kernel::on_interrupt_exit();
-    return;
-  }
-  if (frame->scause == 8) {  // ecall from U-mode
+  } else if (frame->scause == 8) {  // ecall from U-mode
     frame->sepc += 4;
     interrupts_enable();     // a syscall may block or take long: stay preemptible
     kernel::on_syscall(*frame);
     interrupts_disable();
-    return;
+  } else {
+    kernel::on_user_fault(*frame);
   }
-  kernel::on_user_fault(*frame);
+  kernel::on_return_to_user(*frame);
 }
 
 // The boot hart, from entry.S: a0 = hart id, a1 = device tree.

@@ -199,8 +199,11 @@ void on_interrupt_exit();
 [[noreturn]] void on_kernel_fault(platform::TrapFrame& frame, bool stack_overflow);
 // An ecall from user mode; frame.sepc already points past it. Sets the result in frame.x[10].
 void on_syscall(platform::TrapFrame& frame);
-// A fault in user mode (bad access, illegal instruction, ...). FIXME(#4): exception channels.
+// A fault in user mode (bad access, illegal instruction, ...): resolved, handed to an exception
+// handler, or the process is killed. Returns (to user mode) only if the thread goes on.
 void on_user_fault(platform::TrapFrame& frame);
+// Last thing before any return to user mode, interrupts off: a stopped thread stops here.
+void on_return_to_user(platform::TrapFrame& frame);
 // Entry of every secondary hart, on its boot stack with the MMU off; `arg` as given to start_cpu.
 [[noreturn]] void secondary_main(void* arg);
 }  // namespace kernel
