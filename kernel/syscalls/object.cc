@@ -52,10 +52,14 @@ Status sys_object_wait_one(Handle handle, Signals signals, koios::i64 deadline, 
   koios::u64 until = deadline == koios::kDeadlineInfinite ? Scheduler::kForever
                      : deadline <= 0                     ? 0
                                                          : static_cast<koios::u64>(deadline);
-  bool timed_out = false;
+  Status result = Status::Ok;
   while (!waiter.satisfied()) {
     if (until != Scheduler::kForever && platform::now_ns() >= until) {
-      timed_out = true;
+      result = Status::TimedOut;
+      break;
+    }
+    if (Scheduler::current()->interrupted()) {
+      result = Status::Interrupted;
       break;
     }
     Scheduler::block_until(until);
@@ -63,7 +67,7 @@ Status sys_object_wait_one(Handle handle, Signals signals, koios::i64 deadline, 
   entry.object->remove_observer(&waiter);  // if it has not removed itself
   Signals seen = waiter.satisfied() ? waiter.observed() : entry.object->signals();
   if (!observed.is_null()) TRY(observed.copy_out(&seen));
-  return timed_out ? Status::TimedOut : Status::Ok;
+  return waiter.satisfied() ? Status::Ok : result;
 }
 
 Status sys_object_get_info(Handle handle, koios::u32 topic, UserPtr<void> buffer, koios::u64 buffer_size,

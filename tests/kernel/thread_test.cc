@@ -1,8 +1,13 @@
 // tests/kernel/thread_test.cc: self-tests of kernel threads and the scheduler, run on the boot
+#include "kernel/lib/log.h"
 // hart's main thread once every hart schedules.
+#include "kernel/lib/log.h"
 #include <atomic>
+#include "kernel/lib/log.h"
 
+#include "kernel/lib/log.h"
 #include "kernel/sched/per_hart.h"
+#include "kernel/lib/log.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/user_program.h"
 #include "kernel/vm/heap.h"
@@ -172,6 +177,9 @@ void user_programs_test(Context& ctx) {
     ctx.check(code == kExitKilledByFault - 15, "a store to its own code kills it with a store page fault");
     ctx.check(run_user_program("objects", 0, 5'000'000'000, &code) == koios::Status::Ok, "objects runs");
     ctx.check(code == 0, "handles, rights, events, channels and waits behave (objects' exit code names the rule)");
+    ctx.check(run_user_program("tasks", 0, 10'000'000'000, &code) == koios::Status::Ok, "tasks runs");
+    if (code != 0) LOG_ERROR("tasks: check %ld failed", static_cast<long>(code));
+    ctx.check(code == 0, "threads, suspend, thread state, exceptions, jobs and process_exit behave");
     CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
     ctx.check(KernelObject::live_count() == objects_before, "processes are freed with their last thread");
     ctx.check(UserAspace::live_pages() == user_pages_before, "every page of an address space is freed with it");
