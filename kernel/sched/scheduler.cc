@@ -153,6 +153,16 @@ void Scheduler::schedule() {
   h.kernel_sp = next->stack_top_;
   h.switched_from = cur;
   ++h.context_switches;
+  // FP registers belong to user threads: saved when the leaving one changed them (its frame says
+  // Dirty), reloaded for the arriving one (zeroes for a new one: never another thread's values).
+  if (cur->process_) {
+    platform::TrapFrame* frame = cur->user_frame();
+    if ((frame->sstatus & platform::kSstatusFsMask) == platform::kSstatusFsDirty) {
+      platform::platform_fp_save(cur->fp_);
+      frame->sstatus = (frame->sstatus & ~platform::kSstatusFsMask) | platform::kSstatusFsClean;
+    }
+  }
+  if (next->process_) platform::platform_fp_restore(next->fp_);
   // Each thread runs on its own page table; kernel threads on the kernel's. Never lazily keep a
   // user table active: it could be freed while this hart still walks it.
   if (next->aspace_ != nullptr) next->aspace_->activate();

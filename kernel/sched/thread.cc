@@ -43,7 +43,8 @@ koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, const char* 
   t->aspace_ = &process->aspace();
   t->process_ = std::move(process);
   // The top of the kernel stack holds the user frame (trap.S puts it there on every trap), so the
-  // thread's kernel code starts below it.
+  // thread's kernel code starts below it. Zeroed: until user_start fills it, it says "no FP state".
+  *t->user_frame() = platform::TrapFrame{};
   t->context_ = platform::Context::for_new_thread(t->stack_top_ - sizeof(platform::TrapFrame),
                                                  &Thread::start_trampoline, t);
   return t;

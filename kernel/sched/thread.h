@@ -91,6 +91,11 @@ class Thread {
   koios::i64 exit_code_ = 0;
   void (*on_exit_)(Thread* self) = nullptr;  // runs in the exiting thread, just before it dies
   void* exit_context_ = nullptr;
+  // User threads: FP registers while not on a hart (see Scheduler::schedule).
+  koios::u64 fp_[platform::kFpStateWords] = {};
+  platform::TrapFrame* user_frame() const {
+    return reinterpret_cast<platform::TrapFrame*>(stack_top_ - sizeof(platform::TrapFrame));
+  }
   static void user_start(void* self);
 };
 

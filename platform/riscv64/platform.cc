@@ -213,11 +213,11 @@ TrapFrame platform::make_user_frame(u64 entry, u64 user_sp, u64 arg) {
   f.sepc = entry;
   f.x[2] = user_sp;
   f.x[10] = arg;
-  // U-mode (SPP = 0), interrupts on there (SPIE), no FP (FS = Off: any FP instruction faults
-  // until FP state is saved per thread, FIXME(#4)), no kernel access to user pages (SUM = 0).
+  // U-mode (SPP = 0), interrupts on there (SPIE), FP on with clean registers (FS = Initial: the
+  // scheduler zeroes them before the thread first runs), no kernel access to user pages (SUM = 0).
   u64 s = csr::read_sstatus();
   s &= ~(csr::kSstatusSpp | csr::kSstatusSie | csr::kSstatusFs | csr::kSstatusSum);
-  s |= csr::kSstatusSpie;
+  s |= csr::kSstatusSpie | (1ull << 13);
   f.sstatus = s;
   return f;
 }

@@ -44,6 +44,21 @@ void adder(u64) {
   finish_thread();
 }
 
+// Sums `step` 4,000,000 times in an FP register, long enough to be preempted many times; another
+// thread does the same with another step on the same hart. Exact in a double, so any register
+// leaking between threads shows.
+volatile double g_sums[2];
+void fp_summer(u64 which) {
+  double step = which == 0 ? 1.0 : 3.0;
+  double acc = 0;
+  for (int i = 0; i < 4000000; ++i) {
+    acc += step;
+    asm volatile("" : "+f"(acc));
+  }
+  g_sums[which] = acc;
+  finish_thread();
+}
+
 void spinner(u64) {
   for (;;) g_spin = g_spin + 1;
 }
@@ -103,6 +118,16 @@ int run(Handle self, Handle job) {
   EXPECT(16, __atomic_load_n(&g_amo_total, __ATOMIC_RELAXED) == 200000);
   EXPECT(17, koios::thread_start(t1, entry_of(adder), stack_top(0), 0, 0) == Status::BadState);  // once only
   EXPECT(18, koios::task_suspend(t1) == Status::BadState);  // it is dead
+  koios::handle_close(t1);
+  koios::handle_close(t2);
+
+  // FP registers are each thread's own.
+  EXPECT(5, new_thread(self, "fp-1", &t1) == Status::Ok);
+  EXPECT(6, new_thread(self, "fp-2", &t2) == Status::Ok);
+  EXPECT(7, koios::thread_start(t1, entry_of(fp_summer), stack_top(0), 0, 0) == Status::Ok);
+  EXPECT(8, koios::thread_start(t2, entry_of(fp_summer), stack_top(1), 1, 0) == Status::Ok);
+  EXPECT(9, wait_for(t1, Signals::Terminated) == Status::Ok && wait_for(t2, Signals::Terminated) == Status::Ok);
+  EXPECT(19, g_sums[0] == 4000000.0 && g_sums[1] == 12000000.0);
   koios::handle_close(t1);
   koios::handle_close(t2);
 

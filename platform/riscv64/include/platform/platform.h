@@ -167,6 +167,14 @@ inline constexpr u64 kUserTop = 0x40'0000'0000ull;
 TrapFrame make_user_frame(u64 entry, u64 user_sp, u64 arg);
 // Leaves the kernel for user mode; frame must be at the top of the running thread's kernel stack.
 extern "C" [[noreturn]] void platform_return_to_user(TrapFrame* frame);
+// A user thread's FP registers (f0-f31, fcsr), saved and restored by the scheduler. The frame's
+// sstatus.FS says whether the hart's registers hold changes not yet saved (Dirty).
+inline constexpr usize kFpStateWords = 33;
+inline constexpr u64 kSstatusFsMask = 3ull << 13;
+inline constexpr u64 kSstatusFsClean = 2ull << 13;
+inline constexpr u64 kSstatusFsDirty = 3ull << 13;
+extern "C" void platform_fp_save(u64* area);
+extern "C" void platform_fp_restore(const u64* area);
 
 // ---- Shutdown through the virt test device; QEMU exits with `code` ----
 [[noreturn]] void shutdown(u32 code);
