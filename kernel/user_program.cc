@@ -2,9 +2,11 @@
 #include "kernel/user_program.h"
 
 #include <atomic>
+#include <cstring>
 #include <new>
 
 #include "kernel/lib/bootfs.h"
+#include "kernel/object/channel.h"
 #include "kernel/sched/scheduler.h"
 #include "platform/platform.h"
 
@@ -49,6 +51,42 @@ koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 time
   *exit_code = run->exit_code;
   delete run;
   return koios::Status::Ok;
+}
+
+koios::Result<KernelHandle> make_startup_channel(const char* const* argv, koios::u32 argc, const char* const* envp,
+                                                 koios::u32 envc, KernelHandle* handles,
+                                                 const koios::StartupHandleInfo* infos, koios::u32 handle_count) {
+  using koios::u32;
+  if (handle_count > koios::kStartupMaxHandles) return koios::Status::OutOfRange;
+  // The layout of koios/startup.h: header, one record per handle, then the strings back to back.
+  u32 info_offset = sizeof(koios::StartupHeader);
+  u32 strings_offset = info_offset + handle_count * u32(sizeof(koios::StartupHandleInfo));
+  koios::u64 strings_size = 0;
+  for (u32 i = 0; i < argc; ++i) strings_size += std::strlen(argv[i]) + 1;
+  for (u32 i = 0; i < envc; ++i) strings_size += std::strlen(envp[i]) + 1;
+  if (strings_offset + strings_size > koios::kMaxMessageBytes) return koios::Status::OutOfRange;
+  u32 size = strings_offset + u32(strings_size);
+  auto message = TRY(Message::create(size, handle_count));
+  koios::u8* bytes = message->bytes();
+  koios::StartupHeader header{koios::kStartupMagic, 1, argc, envc, handle_count, info_offset, strings_offset,
+                              u32(strings_size)};
+  std::memcpy(bytes, &header, sizeof header);
+  std::memcpy(bytes + info_offset, infos, handle_count * sizeof(koios::StartupHandleInfo));
+  koios::u8* at = bytes + strings_offset;
+  for (u32 i = 0; i < argc + envc; ++i) {
+    const char* s = i < argc ? argv[i] : envp[i - argc];
+    koios::usize n = std::strlen(s) + 1;
+    std::memcpy(at, s, n);
+    at += n;
+  }
+  // Channel::write moves handles out of a table, so they pass through a scratch one.
+  HandleTable scratch(0);
+  TRY(scratch.init(handle_count + 1));
+  for (u32 i = 0; i < handle_count; ++i) message->handle_values()[i] = TRY(scratch.add(std::move(handles[i])));
+  auto pair = TRY(Channel::create());
+  TRY(pair.first->write(scratch, std::move(message)));
+  // Our end goes with `pair`: the program reads the message, then sees PeerClosed.
+  return KernelHandle(std::move(pair.second), Channel::kDefaultRights);
 }
 
 }  // namespace kernel
