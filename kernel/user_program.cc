@@ -1,7 +1,10 @@
 // kernel/user_program.cc
 #include "kernel/user_program.h"
 
+#include <cstring>
+
 #include "kernel/lib/bootfs.h"
+#include "kernel/object/channel.h"
 #include "kernel/object/job.h"
 #include "kernel/object/user_thread.h"
 #include "kernel/sched/scheduler.h"
@@ -47,6 +50,39 @@ koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 time
   }
   *exit_code = exit_summary(*run.process);
   return koios::Status::Ok;
+}
+
+koios::Result<KernelHandle> make_startup_channel(const char* const* argv, koios::u32 argc, const char* const* envp,
+                                                 koios::u32 envc, KernelHandle* handles,
+                                                 const koios::StartupHandleInfo* infos, koios::u32 handle_count) {
+  using koios::u32;
+  if (handle_count > koios::kStartupMaxHandles) return koios::Status::OutOfRange;
+  // The layout of koios/startup.h: header, one record per handle, then the strings back to back.
+  u32 info_offset = sizeof(koios::StartupHeader);
+  u32 strings_offset = info_offset + handle_count * u32(sizeof(koios::StartupHandleInfo));
+  koios::u64 strings_size = 0;
+  for (u32 i = 0; i < argc; ++i) strings_size += std::strlen(argv[i]) + 1;
+  for (u32 i = 0; i < envc; ++i) strings_size += std::strlen(envp[i]) + 1;
+  if (strings_offset + strings_size > koios::kMaxMessageBytes) return koios::Status::OutOfRange;
+  u32 size = strings_offset + u32(strings_size);
+  auto message = TRY(Message::create(size, handle_count));
+  koios::u8* bytes = message->bytes();
+  koios::StartupHeader header{koios::kStartupMagic, 1, argc, envc, handle_count, info_offset, strings_offset,
+                              u32(strings_size)};
+  std::memcpy(bytes, &header, sizeof header);
+  std::memcpy(bytes + info_offset, infos, handle_count * sizeof(koios::StartupHandleInfo));
+  koios::u8* at = bytes + strings_offset;
+  for (u32 i = 0; i < argc + envc; ++i) {
+    const char* s = i < argc ? argv[i] : envp[i - argc];
+    koios::usize n = std::strlen(s) + 1;
+    std::memcpy(at, s, n);
+    at += n;
+  }
+  for (u32 i = 0; i < handle_count; ++i) message->handles()[i] = std::move(handles[i]);
+  auto pair = TRY(Channel::create());
+  TRY(pair.first->write_from_kernel(std::move(message)));
+  // Our end goes with `pair`: the program reads the message, then sees PeerClosed.
+  return KernelHandle(std::move(pair.second), Channel::kDefaultRights);
 }
 
 }  // namespace kernel

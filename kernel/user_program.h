@@ -5,6 +5,7 @@
 #include "kernel/object/handle.h"
 #include "kernel/object/process.h"
 #include "koios/result.h"
+#include "koios/startup.h"
 
 namespace kernel {
 
@@ -27,5 +28,12 @@ koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run,
 // Spawns and sleeps until it ends (exit_summary) or timeout_ns passes (TimedOut; it is killed).
 koios::Status run_user_program(const char* name, koios::u64 arg, koios::u64 timeout_ns, koios::i64* exit_code,
                                KernelHandle* start_handle = nullptr);
+
+// A bootstrap channel for spawn_user_program's start_handle: a new channel whose end (returned)
+// holds a start-up message (koios/startup.h) with argv, envp and `handles` (moved in), described by
+// `infos`. Until pidsrv spawns processes, this is how the kernel gives a program its arguments.
+koios::Result<KernelHandle> make_startup_channel(const char* const* argv, koios::u32 argc, const char* const* envp,
+                                                 koios::u32 envc, KernelHandle* handles,
+                                                 const koios::StartupHandleInfo* infos, koios::u32 handle_count);
 
 }  // namespace kernel

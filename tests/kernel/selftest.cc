@@ -19,6 +19,7 @@ void threads_test(Context& ctx);
 void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
+void user_runtime_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
 
 namespace {
@@ -35,6 +36,7 @@ constexpr Test kTests[] = {
     {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
     {"thread_churn", Where::Scheduler, thread_churn_test},
     {"user_programs", Where::Scheduler, user_programs_test},
+    {"user_runtime", Where::Scheduler, user_runtime_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
 };
 

@@ -1,9 +1,19 @@
-// tests/user/hello.cc: the first user program: prints, reads the clock, and checks that bad
-// pointers are refused with a status (the kernel must not fault on them).
-#include "user_lib.h"
+// tests/user/hello.cc: the first user program: prints through picolibc's printf, reads the clock,
+// and checks that bad pointers are refused with a status (the kernel must not fault on them).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "syscalls.h"
 
 extern "C" int main() {
-  user::say("hello from user space");
+  std::printf("hello from user space\n");
+  // Formatting, malloc and a string function, all picolibc's.
+  char* copy = static_cast<char*>(std::malloc(16));
+  if (copy == nullptr) return 9;
+  std::strcpy(copy, "koios");
+  std::printf("hello: printf %d %s %x %05u %-3c|\n", -42, copy, 0xbeefu, 7u, 'k');
+  std::free(copy);
   koios::i64 t0 = 0, t1 = 0;
   if (koios::clock_get(0, &t0) != koios::Status::Ok || koios::clock_get(0, &t1) != koios::Status::Ok || t1 < t0)
     return 1;
@@ -14,6 +24,6 @@ extern "C" int main() {
   if (koios::clock_get(0, reinterpret_cast<koios::i64*>(&main)) != koios::Status::AccessDenied) return 5;
   if (koios::debug_write("x", 100000) != koios::Status::OutOfRange) return 6;
   if (koios::debug_null() != koios::Status::Ok) return 8;
-  user::say("bad pointers refused");
+  std::printf("bad pointers refused\n");
   return 7;
 }

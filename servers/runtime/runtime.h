@@ -1,0 +1,30 @@
+// servers/runtime/runtime.h: what the runtime found at start-up (runtime_dep programs only).
+// _start (start.S) reads the start-up message from the bootstrap channel in a0, sets up argv,
+// envp and stdio, runs the C++ constructors, then exit(main(argc, argv, envp)).
+#pragma once
+
+#include "koios/result.h"
+#include "koios/startup.h"
+#include "owned_handle.h"
+#include "startup_message.h"
+
+namespace koios {
+
+// The start-up handle of this kind and arg, or kInvalidHandle. The caller takes ownership: a
+// second call for the same one answers kInvalidHandle. stdio has already taken Fd 0, 1 and 2.
+Handle startup_handle(StartupHandleKind kind, u32 arg = 0);
+
+// a0 as the kernel passed it. Without a start-up message (a spawner that passes a number or a
+// single handle), this is the only input the program has.
+u64 startup_arg();
+
+// True when a start-up message was read (false: argc is 0 and stdio is debug_write).
+bool has_startup_message();
+
+// The bootstrap channel itself, kept open for later messages; kInvalidHandle without one.
+Handle bootstrap_channel();
+
+// Writes a finished builder's message on `channel`, moving its handles (all or nothing).
+Status send_startup_message(Handle channel, const StartupBuilder& builder, u32 size);
+
+}  // namespace koios
