@@ -20,6 +20,7 @@ void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
+void resources_test(Context& ctx);
 
 namespace {
 
@@ -36,6 +37,7 @@ constexpr Test kTests[] = {
     {"thread_churn", Where::Scheduler, thread_churn_test},
     {"user_programs", Where::Scheduler, user_programs_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
+    {"resources", Where::Scheduler, resources_test},
 };
 
 char g_broken[128];
