@@ -11,9 +11,11 @@
 #include "kernel/lib/panic.h"
 #include "kernel/lib/bootfs.h"
 #include "kernel/lib/format.h"
+#include "kernel/console.h"
 #include "kernel/monitor.h"
 #include "kernel/object/job.h"
 #include "kernel/object/channel.h"
+#include "kernel/object/resource.h"
 #include "kernel/object/socket.h"
 #include "kernel/user_program.h"
 #include "kernel/sched/per_hart.h"
@@ -141,6 +143,20 @@ void run_requested_benchmark(const BootArgs& args) {
     LOG_ERROR("bench=%s: %s, exit code %ld", name, koios::status_name(s), static_cast<long>(code));
 }
 
+// run=NAME starts that program with the root resource as its start-up handle (as init will get
+// it) and waits for it; it should end the boot with system_shutdown. If it ends instead, the
+// machine powers off with 0 when it returned 0, else kExitRunFailed.
+constexpr u32 kExitRunFailed = 5;
+void run_requested_program(const BootArgs& args) {
+  char name[32];
+  if (!args.get("run", name, sizeof name)) return;
+  KernelHandle root(root_resource(), Resource::kDefaultRights);
+  koios::i64 code = 0;
+  koios::Status s = run_user_program(name, 0, 1'000'000'000'000'000'000, &code, &root);
+  print("run=%s: %s, exit code %ld\n", name, koios::status_name(s), static_cast<long>(code));
+  platform::shutdown(s == koios::Status::Ok && code == 0 ? 0 : kExitRunFailed);
+}
+
 [[noreturn]] void secondary_continue(void*) {
   PerHart& h = this_hart();
   h.stack_low = h.stack_top - aspace::kStackSize;
@@ -192,6 +208,10 @@ void run_requested_benchmark(const BootArgs& args) {
   }
   LOG_INFO("%u of %u harts online", started, platform::cpu_count());
 
+  // Before any process exists: the resources are made once and kept for good.
+  if (koios::Status s = Resource::create_all(); s != koios::Status::Ok)
+    panic("no resources: %s", koios::status_name(s));
+
   Thread* main_thread = adopt_this_context("main");
   auto idle = Thread::create("idle", boot_idle_thread, nullptr);
   if (!idle.ok()) panic("no idle thread for the boot hart: %s", koios::status_name(idle.status()));
@@ -220,6 +240,7 @@ void run_requested_benchmark(const BootArgs& args) {
 
   run_requested_fault(args);
   run_requested_benchmark(args);
+  run_requested_program(args);
   monitor::run();
 }
 
@@ -285,7 +306,8 @@ void on_interrupt_exit() { Scheduler::on_interrupt_exit(); }
 
 void on_console_input() {
   InterruptScope scope;
-  // The monitor polls the platform's buffer; waking the hart out of wfi is all this needs to do.
+  // The monitor polls the platform's buffer; console_read's waiters watch the console resource.
+  console::on_input();
 }
 
 }  // namespace kernel

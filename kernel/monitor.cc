@@ -1,9 +1,11 @@
 // kernel/monitor.cc: commands: help, echo, harts, mem, uptime, poweroff [CODE]. End of input
 // (^D, which scripts/run sends when its piped input ends) powers off cleanly with status 0.
+// Once a process reads the console (console_read), the monitor steps aside for good.
 #include "kernel/monitor.h"
 
 #include <cstring>
 
+#include "kernel/console.h"
 #include "kernel/lib/log.h"
 #include "kernel/sched/per_hart.h"
 #include "kernel/sched/scheduler.h"
@@ -92,8 +94,12 @@ void run() {
   bool after_cr = false;  // a terminal sends \r, a pipe \n; \r\n is one line end, not two
   print("koios> ");
   for (;;) {
-    int c = platform::console_read_byte();
+    int c = console::monitor_read_byte();
     if (c < 0) {
+      if (console::owned_by_user()) {
+        print("\nmonitor: console input goes to user space now\n");
+        for (;;) Scheduler::block_until(Scheduler::kForever);
+      }
       // A poll timer stays armed while we wait: under -icount with sleep=off, QEMU 7.2 stops
       // delivering input to a machine that is idle with no timer pending.
       // The monitor is a thread that may move between harts, so it sleeps through the scheduler

@@ -1,7 +1,6 @@
-// kernel/syscalls/object.cc: the object_* handlers.
+// kernel/syscalls/object.cc: the object_* handlers (object_get_info is in object_info.cc).
 #include "kernel/object/object.h"
 #include "kernel/syscalls/dispatch.h"
-#include "koios/object_info.h"
 
 namespace kernel {
 
@@ -68,19 +67,6 @@ Status sys_object_wait_one(Handle handle, Signals signals, koios::i64 deadline, 
   Signals seen = waiter.satisfied() ? waiter.observed() : entry.object->signals();
   if (!observed.is_null()) TRY(observed.copy_out(&seen));
   return waiter.satisfied() ? Status::Ok : result;
-}
-
-Status sys_object_get_info(Handle handle, koios::u32 topic, UserPtr<void> buffer, koios::u64 buffer_size,
-                           UserPtr<koios::u64> actual, UserPtr<koios::u64> avail) {
-  if (topic != static_cast<koios::u32>(koios::InfoTopic::Basic)) return Status::NotSupported;  // FIXME(#4)
-  auto entry = TRY(current_handles().lookup_any(handle, Rights::Inspect));
-  koios::InfoBasic info{entry.object->koid(), entry.object->related_koid(), entry.object->type(), entry.rights};
-  if (buffer_size < sizeof info) return Status::BufferTooSmall;
-  TRY(buffer.copy_out(&info, sizeof info));
-  koios::u64 one = 1;
-  if (!actual.is_null()) TRY(actual.copy_out(&one));
-  if (!avail.is_null()) TRY(avail.copy_out(&one));
-  return Status::Ok;
 }
 
 }  // namespace kernel

@@ -21,6 +21,7 @@ void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
 void user_runtime_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
+void resources_test(Context& ctx);
 
 namespace {
 
@@ -38,6 +39,7 @@ constexpr Test kTests[] = {
     {"user_programs", Where::Scheduler, user_programs_test},
     {"user_runtime", Where::Scheduler, user_runtime_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
+    {"resources", Where::Scheduler, resources_test},
 };
 
 char g_broken[128];

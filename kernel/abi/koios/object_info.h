@@ -1,18 +1,28 @@
 // kernel/abi/koios/object_info.h: object_get_info's topics and their records, shared by kernel and
 // user space. Records only grow at the end; a topic's number is ABI and never reused.
+//
+// Every topic answers one record (as Zircon's single-record topics do): with a buffer of at least
+// the record's size the call copies it and sets *actual = *avail = 1; with a smaller one it copies
+// nothing, sets *actual = 0 and *avail = 1, and answers BufferTooSmall. actual and avail may be null.
+// The handle needs Inspect; a topic for another object type answers WrongType; an unknown topic
+// InvalidArgs.
 #pragma once
 
 #include "koios/object_type.h"
 #include "koios/rights.h"
+#include "koios/task.h"
 #include "koios/types.h"
 
 namespace koios {
 
 enum class InfoTopic : u32 {
-  Basic = 1,           // InfoBasic, for any handle with Inspect
-  HandleCount = 2,     // u32: handles to the object, in all processes and in flight
-  ProcessHandles = 3,  // u32: handles in a process's table
-  // FIXME(#4): process/thread state, exit reason, per-thread times, memory use, kernel-wide counts.
+  Basic = 1,           // InfoBasic, any object
+  HandleCount = 2,     // InfoHandleCount, any object
+  ProcessHandles = 3,  // InfoProcessHandles, a process
+  Process = 4,         // InfoProcess, a process
+  ProcessMemory = 5,   // InfoProcessMemory, a process
+  KernelCounts = 6,    // InfoKernelCounts, a resource that covers Info (root or info)
+  // FIXME(#4): Thread (state, exit) and ThreadStats (user and system time) with the Thread object.
 };
 
 struct InfoBasic {
@@ -22,5 +32,41 @@ struct InfoBasic {
   Rights rights;       // of the handle asked through
 };
 static_assert(sizeof(InfoBasic) == 24);
+
+struct InfoHandleCount {
+  u32 handle_count;    // handles to the object, in every process and in messages in flight
+};
+static_assert(sizeof(InfoHandleCount) == 4);
+
+struct InfoProcessHandles {
+  u32 handle_count;    // handles in the process's own table
+  u32 quota;           // how many it may hold
+};
+static_assert(sizeof(InfoProcessHandles) == 8);
+
+struct InfoProcess {
+  ProcessState state;            // koios/task.h
+  ProcessExitReason exit_reason; // koios/task.h
+  i64 return_code;     // Exited: the code given to process_exit; otherwise 0
+  u64 fault_cause;     // Fault: scause of the fault that killed it; otherwise 0
+};
+static_assert(sizeof(InfoProcess) == 24);
+
+struct InfoProcessMemory {
+  u64 mapped_pages;    // pages mapped in its address space (code, data, stack), page tables not counted
+  u64 mapped_bytes;    // the same in bytes
+};
+static_assert(sizeof(InfoProcessMemory) == 16);
+
+// Kernel-wide counts: only through a resource that covers Info, since they tell about every process.
+struct InfoKernelCounts {
+  u64 live_objects;    // kernel objects alive now
+  u64 threads;         // threads alive now (kernel and user)
+  u64 pages_total;     // physical pages the page allocator manages
+  u64 pages_free;
+  u64 pages_used;      // pages_total - pages_free
+  u64 user_pages;      // pages held by user address spaces (mapped pages and their page tables)
+};
+static_assert(sizeof(InfoKernelCounts) == 48);
 
 }  // namespace koios

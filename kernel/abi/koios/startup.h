@@ -9,6 +9,7 @@
 #pragma once
 
 #include "koios/channel.h"
+#include "koios/resource.h"
 #include "koios/types.h"
 
 namespace koios {
@@ -24,7 +25,7 @@ enum class StartupHandleKind : u32 {
   Fd = 10,          // a file descriptor: arg is the fd (0, 1, 2: stdio sockets)
   Server = 20,      // a channel to a server: arg is a StartupServer
   Token = 30,       // a namespace token: arg is the namespace type
-  Resource = 40,    // a resource: arg is a ResourceKind
+  Resource = 40,    // a resource: arg is its ResourceKind (koios/resource.h)
   BootfsVmo = 50,   // the boot filesystem image, read-only
 };
 

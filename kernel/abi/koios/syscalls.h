@@ -10,6 +10,7 @@
 #include "koios/object_info.h"
 #include "koios/object_type.h"
 #include "koios/port.h"
+#include "koios/resource.h"
 #include "koios/rights.h"
 #include "koios/signals.h"
 #include "koios/status.h"

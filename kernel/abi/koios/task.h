@@ -9,6 +9,12 @@
 
 namespace koios {
 
+enum class ProcessState : u32 {
+  Running = 1,   // not ended (possibly not started yet)
+  Exited = 2,    // ended: see the exit reason
+  Dying = 3,     // told to end; some thread has not stopped yet
+};
+
 // How a process ended; a normal exit code and a kill are never confused (Linux's wait status
 // distinguishes them the same way).
 enum class ProcessExitReason : u32 {
