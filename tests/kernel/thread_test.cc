@@ -172,6 +172,8 @@ void user_programs_test(Context& ctx) {
     ctx.check(code == kExitKilledByFault - 15, "a store to its own code kills it with a store page fault");
     ctx.check(run_user_program("objects", 0, 5'000'000'000, &code) == koios::Status::Ok, "objects runs");
     ctx.check(code == 0, "handles, rights, events, channels and waits behave (objects' exit code names the rule)");
+    ctx.check(run_user_program("waits", 0, 10'000'000'000, &code) == koios::Status::Ok, "waits runs");
+    ctx.check(code == 0, "ports, wait_many, timers, sleeps and futexes behave (waits' exit code names the rule)");
     CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
     ctx.check(KernelObject::live_count() == objects_before, "processes are freed with their last thread");
     ctx.check(UserAspace::live_pages() == user_pages_before, "every page of an address space is freed with it");
