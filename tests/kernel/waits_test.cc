@@ -38,7 +38,7 @@ Status read_word(void*, u32* value) {
 }
 
 // Ping-pong: each player waits while the word names the other, then hands the turn over.
-constexpr u32 kRounds = 300;
+constexpr u32 kRounds = 100;
 std::atomic<u32> g_finished{0};
 void player(void* arg) {
   u32 me = static_cast<u32>(reinterpret_cast<koios::uptr>(arg));
@@ -55,8 +55,9 @@ void player(void* arg) {
 std::atomic<u32> g_ok{0};
 std::atomic<u32> g_timed_out{0};
 std::atomic<bool> g_stop_waking{false};
+constexpr u32 kShortSleeps = 50;
 void short_sleeper(void*) {
-  for (u32 i = 0; i < 200; ++i) {
+  for (u32 i = 0; i < kShortSleeps; ++i) {
     Status s = Futex::wait(word_key(), 7, read_word, nullptr, platform::now_ns() + 30'000);
     (s == Status::Ok ? g_ok : g_timed_out).fetch_add(1);
   }
@@ -101,11 +102,11 @@ void futex_test(Context& ctx) {
   u64 give_up = platform::now_ns() + 10'000'000'000;
   while (g_finished.load() != kSleepers && platform::now_ns() < give_up) {
     woken += Futex::wake(word_key(), 1);
-    Scheduler::yield();
+    Scheduler::sleep_ns(10'000);
   }
   CHECK_THAT(ctx, g_finished.load() == kSleepers);
   ctx.check(woken == g_ok.load(), "every wake reported by futex wake is a futex wait that returned Ok");
-  CHECK_THAT(ctx, g_ok.load() + g_timed_out.load() == kSleepers * 200);
+  CHECK_THAT(ctx, g_ok.load() + g_timed_out.load() == kSleepers * kShortSleeps);
   CHECK_THAT(ctx, Futex::sleepers(word_key()) == 0);
 }
 
