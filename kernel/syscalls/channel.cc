@@ -104,9 +104,9 @@ Status sys_channel_call(Handle handle, koios::u32 options, koios::i64 deadline, 
     }
     if (reply.status() != Status::ShouldWait) return reply.status();
     if (reinterpret_cast<volatile bool&>(waiter.peer_closed)) return Status::PeerClosed;
-    if (until != Scheduler::kForever && platform::now_ns() >= until) return Status::TimedOut;
     // Suspended or killed: the reply, when it comes, stays queued for a later read.
     if (Scheduler::current()->interrupted()) return Status::Interrupted;
+    if (until != Scheduler::kForever && platform::now_ns() >= until) return Status::TimedOut;
     Scheduler::block_until(until);
   }
 }

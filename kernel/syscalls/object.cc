@@ -1,5 +1,10 @@
 // kernel/syscalls/object.cc: the object_* handlers (object_get_info is in object_info.cc).
+#include <atomic>
+#include <new>
+
 #include "kernel/object/object.h"
+#include "kernel/object/port.h"
+#include "kernel/sched/blocking.h"
 #include "kernel/syscalls/dispatch.h"
 
 namespace kernel {
@@ -48,25 +53,75 @@ Status sys_object_wait_one(Handle handle, Signals signals, koios::i64 deadline, 
   auto entry = TRY(current_handles().lookup_any(handle, Rights::Wait));
   WaitOneObserver waiter(signals, Scheduler::current());
   entry.object->add_observer(&waiter);  // reports the current signals at once
-  koios::u64 until = deadline == koios::kDeadlineInfinite ? Scheduler::kForever
-                     : deadline <= 0                     ? 0
-                                                         : static_cast<koios::u64>(deadline);
-  Status result = Status::Ok;
-  while (!waiter.satisfied()) {
-    if (until != Scheduler::kForever && platform::now_ns() >= until) {
-      result = Status::TimedOut;
-      break;
-    }
-    if (Scheduler::current()->interrupted()) {
-      result = Status::Interrupted;
-      break;
-    }
-    Scheduler::block_until(until);
-  }
+  Status status = block_while_not(deadline_ns(deadline), [&] { return waiter.satisfied(); });
   entry.object->remove_observer(&waiter);  // if it has not removed itself
   Signals seen = waiter.satisfied() ? waiter.observed() : entry.object->signals();
   if (!observed.is_null()) TRY(observed.copy_out(&seen));
-  return waiter.satisfied() ? Status::Ok : result;
+  return status;
+}
+
+namespace {
+
+// One item of object_wait_many: records the object's signals on every change and, once a watched
+// one is asserted, marks the whole wait satisfied and wakes the thread.
+class WaitManyObserver final : public SignalObserver {
+ public:
+  WaitManyObserver(Signals watched, Thread* thread, std::atomic<bool>* satisfied)
+      : SignalObserver(watched), thread_(thread), satisfied_(satisfied) {}
+  Action on_signals(Signals current) override {
+    observed_.store(static_cast<koios::u32>(current), std::memory_order_relaxed);
+    if ((current & watched()) == Signals::None) return Action::Keep;
+    satisfied_->store(true, std::memory_order_release);
+    Scheduler::wake(thread_);
+    return Action::Remove;
+  }
+  Signals observed() const { return static_cast<Signals>(observed_.load(std::memory_order_relaxed)); }
+
+ private:
+  Thread* thread_;
+  std::atomic<bool>* satisfied_;
+  std::atomic<koios::u32> observed_{0};
+};
+
+}  // namespace
+
+// Every handle is looked up (BadHandle, AccessDenied without Wait) before any observer is added;
+// the references taken keep the objects alive if another thread closes the handles meanwhile.
+// Each item's pending gets the object's signals as last observed, whatever the outcome.
+Status sys_object_wait_many(UserPtr<koios::WaitItem> items, koios::u32 count, koios::i64 deadline) {
+  if (count > koios::kMaxWaitManyItems) return Status::OutOfRange;
+  koios::WaitItem local[koios::kMaxWaitManyItems];
+  TRY(items.copy_in(local, count));
+  TRY(items.check_writable(count));
+  RefPtr<KernelObject> objects[koios::kMaxWaitManyItems];
+  for (koios::u32 i = 0; i < count; ++i) {
+    auto entry = TRY(current_handles().lookup_any(local[i].handle, Rights::Wait));
+    objects[i] = std::move(entry.object);
+  }
+  std::atomic<bool> satisfied{false};
+  alignas(WaitManyObserver) koios::u8 storage[sizeof(WaitManyObserver) * koios::kMaxWaitManyItems];
+  auto* observers = reinterpret_cast<WaitManyObserver*>(storage);
+  for (koios::u32 i = 0; i < count; ++i) {
+    new (&observers[i]) WaitManyObserver(local[i].waitfor, Scheduler::current(), &satisfied);
+    objects[i]->add_observer(&observers[i]);
+  }
+  Status status =
+      block_while_not(deadline_ns(deadline), [&] { return satisfied.load(std::memory_order_acquire); });
+  for (koios::u32 i = 0; i < count; ++i) {
+    objects[i]->remove_observer(&observers[i]);
+    local[i].pending = observers[i].observed();
+    observers[i].~WaitManyObserver();
+  }
+  TRY(items.copy_out(local, count));
+  return status;
+}
+
+// Binds a one-shot wait to the port (see Port::wait_async): needs Wait on the object and Write on
+// the port.
+Status sys_object_wait_async(Handle handle, Handle port, koios::u64 key, Signals signals, koios::u32 options) {
+  auto entry = TRY(current_handles().lookup_any(handle, Rights::Wait));
+  auto target = TRY(current_handles().lookup<Port>(port, Rights::Write));
+  return target->wait_async(std::move(entry.object), key, signals, options);
 }
 
 }  // namespace kernel

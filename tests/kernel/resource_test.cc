@@ -6,6 +6,7 @@
 #include <new>
 
 #include "kernel/lib/bootfs.h"
+#include "kernel/lib/log.h"
 #include "kernel/object/channel.h"
 #include "kernel/object/job.h"
 #include "kernel/object/message.h"
@@ -96,6 +97,7 @@ void resources_test(Context& ctx) {
     if (!ctx.check(channel.ok(), "the bootstrap message is sent")) return;
     if (!ctx.check(start(&resources, entry.value(), channel.value()) == Status::Ok, "resources starts")) return;
     if (!ctx.check(wait_done(&resources), "resources ends")) return;
+    if (resources.code != 0) LOG_ERROR("resources: check %ld failed", static_cast<long>(resources.code));
     ctx.check(resources.code == 0, "resources, console and get_info behave (the exit code names the rule)");
 
     entry = load("resources", &bare);

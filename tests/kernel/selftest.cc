@@ -22,6 +22,8 @@ void user_programs_test(Context& ctx);
 void user_runtime_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
 void resources_test(Context& ctx);
+void futex_test(Context& ctx);
+void timer_object_test(Context& ctx);
 
 namespace {
 
@@ -36,6 +38,8 @@ constexpr Test kTests[] = {
     {"threads", Where::Scheduler, threads_test},
     {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
     {"thread_churn", Where::Scheduler, thread_churn_test},
+    {"futex", Where::Scheduler, futex_test},
+    {"timer_object", Where::Scheduler, timer_object_test},
     {"user_programs", Where::Scheduler, user_programs_test},
     {"user_runtime", Where::Scheduler, user_runtime_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},

@@ -113,6 +113,8 @@ void refill_handles() {
   if (koios::channel_create(0, &a, &b) == koios::Status::Ok) g_handles[g_handle_count++] = a, g_handles[g_handle_count++] = b;
   if (koios::socket_create(0, &a, &b) == koios::Status::Ok) g_handles[g_handle_count++] = a, g_handles[g_handle_count++] = b;
   if (koios::eventpair_create(0, &a, &b) == koios::Status::Ok) g_handles[g_handle_count++] = a, g_handles[g_handle_count++] = b;
+  if (koios::port_create(0, &a) == koios::Status::Ok) g_handles[g_handle_count++] = a;
+  if (koios::timer_create(0, &a) == koios::Status::Ok) g_handles[g_handle_count++] = a;
   if (g_handle_count == 0) g_handles[g_handle_count++] = 0;
 }
 

@@ -22,4 +22,15 @@ struct PortPacket {
 };
 static_assert(sizeof(PortPacket) == 48);
 
+// User packets queued on one port and not yet taken by port_wait. port_queue on a full port
+// answers ShouldWait. Async-wait packets do not count: their storage is reserved when the wait is
+// armed, so a completed wait is never lost.
+inline constexpr u32 kMaxPortPackets = 1024;
+// Async waits bound to one port and not yet delivered (armed, or fired and queued). object_wait_async
+// beyond this answers NoResources. With kMaxPortPackets this bounds a port's memory.
+inline constexpr u32 kMaxPortAsyncWaits = 1024;
+// object_wait_async options: 0 is the only one, a one-shot wait (Zircon dropped its repeating
+// mode too: re-arm after each packet instead).
+inline constexpr u32 kWaitAsyncOnce = 0;
+
 }  // namespace koios

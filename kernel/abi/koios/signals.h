@@ -28,6 +28,8 @@ struct WaitItem {
   Signals pending;
 };
 static_assert(sizeof(WaitItem) == 12);
+// object_wait_many takes at most this many items (OutOfRange beyond); 0 items sleep to the deadline.
+inline constexpr u32 kMaxWaitManyItems = 64;
 
 // Deadlines are absolute monotonic nanoseconds (clock_get); these two are special.
 inline constexpr i64 kDeadlineInfinite = INT64_MAX;
