@@ -22,8 +22,8 @@ koios::u64 boot_seed() {
 }  // namespace
 
 // The base class is built first, so the KoID already exists to key the handle table's secret.
-Process::Process(UserAspace* space, const char* name)
-    : KernelObject(kType, koios::Signals::None), aspace_(space), handles_(HandleTable::secret_for(koid(), boot_seed())) {
+Process::Process(RefPtr<UserAspace> space, const char* name)
+    : KernelObject(kType, koios::Signals::None), aspace_(std::move(space)), handles_(HandleTable::secret_for(koid(), boot_seed())) {
   koios::usize i = 0;
   for (; name != nullptr && name[i] != 0 && i + 1 < kNameMax; ++i) name_[i] = name[i];
   name_[i] = 0;
@@ -31,16 +31,13 @@ Process::Process(UserAspace* space, const char* name)
 
 Process::~Process() {
   handles_.close_all();
-  delete aspace_;
+  aspace_->destroy();  // its last thread is gone: no hart runs on it
 }
 
 koios::Result<RefPtr<Process>> Process::create(const char* name) {
-  UserAspace* space = TRY(UserAspace::create());
-  auto made = make_ref<Process>(space, name);
-  if (!made.ok()) {
-    delete space;
-    return made.status();
-  }
+  RefPtr<UserAspace> space = TRY(UserAspace::create());
+  auto made = make_ref<Process>(std::move(space), name);
+  if (!made.ok()) return made.status();
   TRY(made.value()->handles_.init());
   return made;
 }

@@ -18,11 +18,14 @@ class Process final : public KernelObject {
 
   // NoMemory when the address space or the handle table cannot be had.
   static koios::Result<RefPtr<Process>> create(const char* name);
-  Process(UserAspace* space, const char* name);  // use create()
+  Process(RefPtr<UserAspace> space, const char* name);  // use create()
   ~Process() override;
 
   const char* name() const { return name_; }
   UserAspace& aspace() { return *aspace_; }
+  // For the root Vmar (Vmar::create_root), which shares the space; the process destroys it
+  // when it dies, and a Vmar that outlives it answers BadState.
+  const RefPtr<UserAspace>& aspace_ref() const { return aspace_; }
   HandleTable& handles() { return handles_; }
   // Ends the process: closes its handles, records the code, asserts Terminated. Idempotent.
   void exit(koios::i64 return_code);
@@ -30,7 +33,7 @@ class Process final : public KernelObject {
   koios::i64 return_code() const;
 
  private:
-  UserAspace* aspace_;
+  RefPtr<UserAspace> aspace_;
   HandleTable handles_;
   char name_[kNameMax] = {};
   bool exited_ = false;

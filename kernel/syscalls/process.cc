@@ -11,6 +11,7 @@ void sys_process_exit(koios::i64 return_code) { Scheduler::exit_current_with(ret
 void sys_thread_exit() { Scheduler::exit_current_with(0); }
 
 void on_user_fault(platform::TrapFrame& frame) {
+  if (handle_user_page_fault(*Scheduler::current()->user_aspace(), frame)) return;  // demand paging, copy on write
   // No handler can exist yet (exception channels, FIXME(#4)): the process is killed, and its exit
   // reason says which fault, distinct from any exit code.
   LOG_WARN("%s: killed by %s at pc 0x%lx (address 0x%lx)", Scheduler::current()->name(),

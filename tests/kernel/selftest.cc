@@ -20,6 +20,8 @@ void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
+void vmo_programs_test(Context& ctx);
+void tlb_shootdown_test(Context& ctx);
 
 namespace {
 
@@ -35,6 +37,8 @@ constexpr Test kTests[] = {
     {"thread_sleep_wake", Where::Scheduler, thread_sleep_wake_test},
     {"thread_churn", Where::Scheduler, thread_churn_test},
     {"user_programs", Where::Scheduler, user_programs_test},
+    {"vmo_programs", Where::Scheduler, vmo_programs_test},
+    {"tlb_shootdown", Where::Scheduler, tlb_shootdown_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
 };
 
