@@ -27,9 +27,9 @@ koios::u64 boot_seed() {
 }  // namespace
 
 // The base class is built first, so the KoID already exists to key the handle table's secret.
-Process::Process(UserAspace* space, const char* name, RefPtr<Job> job)
+Process::Process(RefPtr<UserAspace> space, const char* name, RefPtr<Job> job)
     : KernelObject(kType, koios::Signals::None),
-      aspace_(space),
+      aspace_(std::move(space)),
       handles_(HandleTable::secret_for(koid(), boot_seed())),
       job_(std::move(job)) {
   koios::usize i = 0;
@@ -41,18 +41,13 @@ Process::~Process() {
   // Normally finish() has run; a process that failed half-way through create() has not.
   job_->remove_process(this);
   handles_.close_all();
-  delete aspace_;
+  aspace_->destroy();  // its last thread is gone: no hart runs on it
 }
 
 koios::Result<RefPtr<Process>> Process::create(const char* name, RefPtr<Job> job) {
   if (!job) return Status::InvalidArgs;
-  UserAspace* space = TRY(UserAspace::create());
-  auto made = make_ref<Process>(space, name, job);
-  if (!made.ok()) {
-    delete space;
-    return made.status();
-  }
-  RefPtr<Process> process = std::move(made.value());
+  RefPtr<UserAspace> space = TRY(UserAspace::create());
+  RefPtr<Process> process = TRY(make_ref<Process>(std::move(space), name, job));
   TRY(process->handles_.init());
   TRY(job->add_process(process.get()));
   return process;

@@ -34,11 +34,14 @@ class Process final : public KernelObject {
 
   // An empty process in `job`: NoMemory, or BadState when the job was killed.
   static koios::Result<RefPtr<Process>> create(const char* name, RefPtr<Job> job);
-  Process(UserAspace* space, const char* name, RefPtr<Job> job);  // use create()
+  Process(RefPtr<UserAspace> space, const char* name, RefPtr<Job> job);  // use create()
   ~Process() override;
 
   const char* name() const { return name_; }
   UserAspace& aspace() { return *aspace_; }
+  // For the root Vmar (Vmar::create_root), which shares the space; the process destroys it
+  // when it dies, and a Vmar that outlives it answers BadState.
+  const RefPtr<UserAspace>& aspace_ref() const { return aspace_; }
   HandleTable& handles() { return handles_; }
   Job& job() const { return *job_; }
   State state() const;
@@ -74,7 +77,7 @@ class Process final : public KernelObject {
   // Everything is stopped: close handles, leave the job, assert Terminated. Runs once.
   void finish();
 
-  UserAspace* aspace_;
+  RefPtr<UserAspace> aspace_;
   HandleTable handles_;
   RefPtr<Job> job_;
   Process* job_next_ = nullptr;       // the job's list, guarded by the job's lock

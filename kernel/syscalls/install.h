@@ -21,10 +21,11 @@ koios::Status install_one(RefPtr<T> object, UserPtr<koios::Handle> out) {
   return install_handle(KernelHandle(std::move(object), T::kDefaultRights), out);
 }
 
-template <typename T>
-koios::Status install_pair(PeerPair<T> pair, UserPtr<koios::Handle> out0, UserPtr<koios::Handle> out1) {
-  koios::Handle first = TRY(current_handles().add(std::move(pair.first), T::kDefaultRights));
-  auto second = current_handles().add(std::move(pair.second), T::kDefaultRights);
+// Two fresh handles reported together: both or neither.
+inline koios::Status install_two(KernelHandle a, KernelHandle b, UserPtr<koios::Handle> out0,
+                                 UserPtr<koios::Handle> out1) {
+  koios::Handle first = TRY(current_handles().add(std::move(a)));
+  auto second = current_handles().add(std::move(b));
   if (!second.ok()) {
     (void)current_handles().close(first);
     return second.status();
@@ -36,6 +37,12 @@ koios::Status install_pair(PeerPair<T> pair, UserPtr<koios::Handle> out0, UserPt
     (void)current_handles().close(second.value());
   }
   return s;
+}
+
+template <typename T>
+koios::Status install_pair(PeerPair<T> pair, UserPtr<koios::Handle> out0, UserPtr<koios::Handle> out1) {
+  return install_two(KernelHandle(std::move(pair.first), T::kDefaultRights),
+                     KernelHandle(std::move(pair.second), T::kDefaultRights), out0, out1);
 }
 
 // A name argument (process_create, thread_create): at most max - 1 bytes are kept (longer names

@@ -63,8 +63,7 @@ Status gather(InfoTopic topic, const HandleTable::Entry& entry, Record* out, koi
       return Status::Ok;
     case InfoTopic::ProcessMemory: {
       if (process == nullptr) return Status::WrongType;
-      koios::u64 pages = process->aspace().pages_mapped();
-      out->process_memory = {pages, pages * platform::kPageSize};
+      out->process_memory = {process->aspace().mapped_bytes(), process->aspace().resident_pages()};
       *size = sizeof out->process_memory;
       return Status::Ok;
     }

@@ -3,6 +3,7 @@
 #include "kernel/lib/log.h"
 #include "kernel/object/job.h"
 #include "kernel/object/user_thread.h"
+#include "kernel/object/vmar.h"
 #include "kernel/syscalls/install.h"
 
 namespace kernel {
@@ -20,10 +21,9 @@ Status sys_process_create(Handle job_handle, UserPtr<const char> name, koios::u3
   TRY(out_process.check_writable());
   TRY(out_vmar.check_writable());
   RefPtr<Process> process = TRY(Process::create(copied, std::move(job)));
-  // FIXME(#4): the root vmar handle comes with the Vmar object; until then, no handle.
-  Handle no_vmar = koios::kInvalidHandle;
-  TRY(out_vmar.copy_out(&no_vmar));
-  return install_one(std::move(process), out_process);
+  RefPtr<Vmar> vmar = TRY(Vmar::create_root(*process));
+  return install_two(KernelHandle(std::move(process), Process::kDefaultRights),
+                     KernelHandle(std::move(vmar), Vmar::kDefaultRights), out_process, out_vmar);
 }
 
 // arg1 moves into the new process (it needs Transfer) and its new value is passed in a0. Like
@@ -53,6 +53,7 @@ void sys_process_exit(koios::i64 return_code) {
 }
 
 void on_user_fault(platform::TrapFrame& frame) {
+  if (handle_user_page_fault(*Scheduler::current()->user_aspace(), frame)) return;  // demand paging, copy on write
   platform::interrupts_enable();  // a handler may take its time
   UserThread& thread = *Scheduler::current()->user_thread();
   if (thread.report_exception(frame)) {

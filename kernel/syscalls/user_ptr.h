@@ -26,7 +26,8 @@ class UserPtr {
   koios::Status check_writable(koios::usize count = 1) const { return space()->check_writable(address_, sizeof(T) * count); }
 
  private:
-  static const UserAspace* space() { return Scheduler::current()->user_aspace(); }
+  // Not const: a copy may fault pages in (demand paging, copy on write).
+  static UserAspace* space() { return Scheduler::current()->user_aspace(); }
   koios::u64 address_;
 };
 

@@ -194,6 +194,15 @@ void PageTable::activate() const {
   flush_tlb_this_hart();
 }
 
+FaultAccess page_fault_access(const TrapFrame& frame) {
+  switch (frame.scause) {
+    case 12: return FaultAccess::Execute;  // instruction page fault
+    case 13: return FaultAccess::Read;     // load page fault
+    case 15: return FaultAccess::Write;    // store/AMO page fault
+    default: return FaultAccess::None;
+  }
+}
+
 void flush_tlb_this_hart() { asm volatile("sfence.vma zero, zero" ::: "memory"); }
 
 }  // namespace platform

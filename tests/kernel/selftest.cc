@@ -24,6 +24,8 @@ void syscall_fuzz_test(Context& ctx);
 void resources_test(Context& ctx);
 void futex_test(Context& ctx);
 void timer_object_test(Context& ctx);
+void vmo_programs_test(Context& ctx);
+void tlb_shootdown_test(Context& ctx);
 
 namespace {
 
@@ -42,6 +44,8 @@ constexpr Test kTests[] = {
     {"timer_object", Where::Scheduler, timer_object_test},
     {"user_programs", Where::Scheduler, user_programs_test},
     {"user_runtime", Where::Scheduler, user_runtime_test},
+    {"vmo_programs", Where::Scheduler, vmo_programs_test},
+    {"tlb_shootdown", Where::Scheduler, tlb_shootdown_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
     {"resources", Where::Scheduler, resources_test},
 };

@@ -97,8 +97,8 @@ int run() {
   EXPECT(88, koios::socket_read(s1, 0, sbuf, 1, &moved) == Status::PeerClosed);
   EXPECT(89, koios::socket_write(a, 0, hello, 1, &moved) == Status::WrongType);  // a channel
 
-  // Numbers outside the list, and syscalls not written yet, say so.
-  EXPECT(70, koios::vmo_get_size(a, nullptr) == Status::NotSupported);
+  // A vmo call on a channel: the type is checked before anything else about the call.
+  EXPECT(70, koios::vmo_get_size(a, nullptr) == Status::WrongType);
   // The handles still open (a, read_only, got) are closed by process exit.
   return 0;
 }

@@ -53,8 +53,8 @@ struct InfoProcess {
 static_assert(sizeof(InfoProcess) == 24);
 
 struct InfoProcessMemory {
-  u64 mapped_pages;    // pages mapped in its address space (code, data, stack), page tables not counted
-  u64 mapped_bytes;    // the same in bytes
+  u64 mapped_bytes;    // the sizes of its mappings (code, data, stack, vmos) together
+  u64 resident_pages;  // pages it has touched that are mapped now (pages come on first touch)
 };
 static_assert(sizeof(InfoProcessMemory) == 16);
 

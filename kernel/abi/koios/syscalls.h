@@ -15,6 +15,7 @@
 #include "koios/signals.h"
 #include "koios/status.h"
 #include "koios/types.h"
+#include "koios/vm.h"
 
 namespace koios {
 

@@ -155,8 +155,12 @@ class PageTable {
   PageSource source_;
 };
 void flush_tlb_this_hart();
-// Flushes [va, va+size) from every started hart's TLB (SBI RFENCE), this one included.
+// Flushes [va, va+size) from every started hart's TLB (SBI RFENCE), this one included. Synchronous:
+// when it returns, no hart translates through an entry removed before the call.
 void flush_tlb_all_harts(u64 va, u64 size);
+// The access a trap's page fault was (the address is frame.stval); None for any other trap.
+enum class FaultAccess : u32 { None, Read, Write, Execute };
+FaultAccess page_fault_access(const TrapFrame& frame);
 
 // ---- User mode ----
 // User addresses are [kUserBase, kUserTop): above the identity map and devices (which share the
