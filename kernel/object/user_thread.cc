@@ -221,9 +221,17 @@ bool UserThread::report_exception(platform::TrapFrame& frame) {
 
 Status UserThread::create_exception_channel(KernelHandle* out) { return exception_channel_.create(out); }
 
+void UserThread::cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const {
+  Guard guard(lock());
+  *total_ticks = core_ != nullptr ? core_->cpu_ticks() : final_cpu_ticks_;
+  *system_ticks = core_ != nullptr ? core_->system_ticks() : final_system_ticks_;
+}
+
 void UserThread::on_core_exit() {
   {
     Guard guard(lock());
+    final_cpu_ticks_ = core_->cpu_ticks();
+    final_system_ticks_ = core_->system_ticks();
     core_ = nullptr;
     parked_ = false;
     frame_ = nullptr;

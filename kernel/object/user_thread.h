@@ -63,6 +63,8 @@ class UserThread final : public KernelObject {
   // the first exception channel there is and waits for the handler. True when the handler resumed
   // it (return to user mode with the frame as the handler left it); false means kill the process.
   bool report_exception(platform::TrapFrame& frame);
+  // CPU time in ticks: on a hart, and of that in the kernel (kept after the thread ends).
+  void cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const;
   // Called by the kernel thread as it ends (it never runs user code again).
   void on_core_exit();
   // Whether a checkpoint has anything to do (cheap; read without the lock).
@@ -93,6 +95,7 @@ class UserThread final : public KernelObject {
   bool suspend_requested_ = false, kill_requested_ = false;
   bool parked_ = false;               // stopped in checkpoint() or report_exception(): frame_ valid
   bool exception_resumed_ = false;
+  koios::u64 final_cpu_ticks_ = 0, final_system_ticks_ = 0;  // copied from the core as it ends
   platform::TrapFrame* frame_ = nullptr;
   ExceptionChannel exception_channel_;
 };

@@ -146,6 +146,17 @@ void Scheduler::schedule() {
     g_lock.unlock();
     return;
   }
+  // CPU time: the leaving thread's turn ends now (and its time in the kernel so far); the
+  // arriving one's starts.
+  koios::u64 now = platform::time_ticks();
+  cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
+                        std::memory_order_relaxed);
+  if (cur->in_kernel_) {
+    cur->system_ticks_.store(cur->system_ticks_.load(std::memory_order_relaxed) + (now - cur->in_kernel_since_),
+                             std::memory_order_relaxed);
+  }
+  next->on_cpu_since_ = now;
+  if (next->in_kernel_) next->in_kernel_since_ = now;
   h.current_thread = next;
   h.idle.store(next == h.idle_thread);
   h.stack_low = next->stack_low_;   // trap.S checks the running stack's limit
@@ -258,8 +269,18 @@ void Scheduler::exit_current_with(koios::i64 code) {
 void Scheduler::exit_current() {
   Thread* cur = current();
   // A user thread's object learns first, with interrupts as they were: the last thread of a
-  // process closes the process's handles here, which may take a while.
-  if (cur->user_thread_ != nullptr) cur->user_thread_->on_core_exit();
+  // process closes the process's handles here, which may take a while. Its CPU time is closed
+  // first, so the object keeps the whole of it.
+  if (cur->user_thread_ != nullptr) {
+    bool irq = platform::interrupts_disable();
+    koios::u64 now = platform::time_ticks();
+    cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
+                          std::memory_order_relaxed);
+    cur->on_cpu_since_ = now;
+    if (cur->in_kernel_) cur->on_leave_to_user(now);  // closes its kernel time; it never returns
+    platform::interrupts_restore(irq);
+    cur->user_thread_->on_core_exit();
+  }
   platform::interrupts_disable();
   KERNEL_ASSERT(cur->owns_stack_);  // a hart's own context never exits
   if (cur->on_exit_ != nullptr) cur->on_exit_(cur);

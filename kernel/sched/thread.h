@@ -61,6 +61,19 @@ class Thread {
   // and answers Status::Interrupted, so that a suspended thread's wait ends (Linux's EINTR).
   bool interrupted() const { return interrupted_.load(std::memory_order_acquire); }
   void clear_interrupted() { interrupted_.store(false, std::memory_order_release); }
+  // CPU time (timer ticks) as of its last switch or kernel exit: on a hart, and in the kernel on
+  // behalf of its user mode. Written by the thread itself (and the scheduler as it switches it).
+  koios::u64 cpu_ticks() const { return cpu_ticks_.load(std::memory_order_relaxed); }
+  koios::u64 system_ticks() const { return system_ticks_.load(std::memory_order_relaxed); }
+  void on_enter_from_user(koios::u64 now) {
+    in_kernel_ = true;
+    in_kernel_since_ = now;
+  }
+  void on_leave_to_user(koios::u64 now) {
+    system_ticks_.store(system_ticks_.load(std::memory_order_relaxed) + (now - in_kernel_since_),
+                        std::memory_order_relaxed);
+    in_kernel_ = false;
+  }
   // Live threads created by create(), for leak checks.
   static koios::u64 live_count();
 
@@ -76,6 +89,9 @@ class Thread {
   bool owns_stack_ = false;
   bool wake_pending_ = false;      // a wake that arrived while the thread was still running
   std::atomic<bool> interrupted_{false};
+  std::atomic<koios::u64> cpu_ticks_{0}, system_ticks_{0};
+  koios::u64 on_cpu_since_ = 0, in_kernel_since_ = 0;
+  bool in_kernel_ = false;         // entered the kernel from its user mode and not back yet
   koios::u32 last_cpu_ = 0;
   koios::u64 stack_low_ = 0, stack_top_ = 0;
   Entry entry_ = nullptr;

@@ -2,6 +2,7 @@
 // the rules: Inspect, WrongType for a topic of another type, BufferTooSmall with actual/avail).
 #include "kernel/object/process.h"
 #include "kernel/object/resource.h"
+#include "kernel/object/user_thread.h"
 #include "kernel/syscalls/dispatch.h"
 #include "kernel/vm/pmm.h"
 #include "koios/object_info.h"
@@ -23,6 +24,8 @@ union Record {
   koios::InfoProcess process;
   koios::InfoProcessMemory process_memory;
   koios::InfoKernelCounts kernel_counts;
+  koios::InfoThread thread;
+  koios::InfoThreadStats thread_stats;
 };
 
 koios::InfoProcess process_info(const Process& process) {
@@ -65,6 +68,21 @@ Status gather(InfoTopic topic, const HandleTable::Entry& entry, Record* out, koi
       if (process == nullptr) return Status::WrongType;
       out->process_memory = {process->aspace().mapped_bytes(), process->aspace().resident_pages()};
       *size = sizeof out->process_memory;
+      return Status::Ok;
+    }
+    case InfoTopic::Thread:
+      if (object.type() != UserThread::kType) return Status::WrongType;
+      out->thread = {static_cast<UserThread&>(object).state(), 0};
+      *size = sizeof out->thread;
+      return Status::Ok;
+    case InfoTopic::ThreadStats: {
+      if (object.type() != UserThread::kType) return Status::WrongType;
+      koios::u64 total = 0, system = 0;
+      static_cast<UserThread&>(object).cpu_time(&total, &system);
+      if (system > total) system = total;  // the in-kernel part is closed at a later instant
+      koios::u64 total_ns = platform::ticks_to_ns(total), system_ns = platform::ticks_to_ns(system);
+      out->thread_stats = {total_ns, system_ns, total_ns - system_ns};
+      *size = sizeof out->thread_stats;
       return Status::Ok;
     }
     case InfoTopic::KernelCounts: {

@@ -66,12 +66,17 @@ void on_user_fault(platform::TrapFrame& frame) {
   Scheduler::exit_current();
 }
 
+void on_enter_from_user() { Scheduler::current()->on_enter_from_user(platform::time_ticks()); }
+
 void on_return_to_user(platform::TrapFrame& frame) {
-  UserThread* thread = Scheduler::current()->user_thread();
-  if (thread == nullptr || !thread->stop_requested()) return;
-  platform::interrupts_enable();
-  thread->checkpoint(frame);
-  platform::interrupts_disable();
+  Thread* core = Scheduler::current();
+  UserThread* thread = core->user_thread();
+  if (thread != nullptr && thread->stop_requested()) {
+    platform::interrupts_enable();
+    thread->checkpoint(frame);
+    platform::interrupts_disable();
+  }
+  core->on_leave_to_user(platform::time_ticks());
 }
 
 }  // namespace kernel

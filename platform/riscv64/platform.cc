@@ -224,6 +224,7 @@ TrapFrame platform::make_user_frame(u64 entry, u64 user_sp, u64 arg) {
 
 // Every trap taken in user mode, from trap.S on the thread's kernel stack.
 extern "C" void platform_user_trap(TrapFrame* frame) {
+  kernel::on_enter_from_user();
   if (frame->scause & csr::kInterruptBit) {
     switch (frame->scause & 0xff) {
       case 1:

@@ -3,6 +3,7 @@
 // task_kill, and process_exit from a second thread ending the whole process. Started by the kernel
 // with a1 = a handle to this process and a2 = one to its job. Each failed check returns its own
 // exit code; the last check passes only if process_exit on another thread ends everything with 0.
+#include "koios/object_info.h"
 #include "koios/task.h"
 #include "user_lib.h"
 
@@ -128,6 +129,10 @@ int run(Handle self, Handle job) {
   EXPECT(8, koios::thread_start(t2, entry_of(fp_summer), stack_top(1), 1, 0) == Status::Ok);
   EXPECT(9, wait_for(t1, Signals::Terminated) == Status::Ok && wait_for(t2, Signals::Terminated) == Status::Ok);
   EXPECT(19, g_sums[0] == 4000000.0 && g_sums[1] == 12000000.0);
+  // Their CPU time: mostly user time (they computed), all of it accounted.
+  koios::InfoThreadStats stats;
+  EXPECT(45, koios::object_get_info(t1, 8, &stats, sizeof stats, nullptr, nullptr) == Status::Ok);
+  EXPECT(46, stats.total_ns > 0 && stats.user_ns > stats.system_ns && stats.user_ns + stats.system_ns == stats.total_ns);
   koios::handle_close(t1);
   koios::handle_close(t2);
 
@@ -152,6 +157,9 @@ int run(Handle self, Handle job) {
   EXPECT(31, koios::thread_read_state(t, 0, &g_state, sizeof g_state) == Status::BadState);  // running
   EXPECT(32, koios::task_suspend(t) == Status::Ok);
   EXPECT(33, wait_for(t, Signals::Suspended) == Status::Ok);
+  koios::InfoThread suspended_info;
+  EXPECT(29, koios::object_get_info(t, 7, &suspended_info, sizeof suspended_info, nullptr, nullptr) == Status::Ok &&
+                 suspended_info.state == koios::ThreadState::Suspended);
   u64 before = g_spin;
   sleep_ms(5);
   EXPECT(34, g_spin == before);
@@ -166,6 +174,10 @@ int run(Handle self, Handle job) {
   EXPECT(42, wait_for(t, Signals::Terminated) == Status::Ok);
   EXPECT(43, g_redirected == 1);
   EXPECT(44, koios::task_resume(t) == Status::BadState);
+  koios::InfoThread thread_info;
+  EXPECT(47, koios::object_get_info(t, 7, &thread_info, sizeof thread_info, nullptr, nullptr) == Status::Ok);
+  EXPECT(48, thread_info.state == koios::ThreadState::Dead);
+  EXPECT(49, koios::object_get_info(event, 7, &thread_info, sizeof thread_info, nullptr, nullptr) == Status::WrongType);
   koios::handle_close(t);
 
   // A thread blocked in a wait, suspended and resumed, sees Interrupted.

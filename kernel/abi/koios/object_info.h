@@ -22,7 +22,8 @@ enum class InfoTopic : u32 {
   Process = 4,         // InfoProcess, a process
   ProcessMemory = 5,   // InfoProcessMemory, a process
   KernelCounts = 6,    // InfoKernelCounts, a resource that covers Info (root or info)
-  // FIXME(#4): Thread (state, exit) and ThreadStats (user and system time) with the Thread object.
+  Thread = 7,          // InfoThread, a thread
+  ThreadStats = 8,     // InfoThreadStats, a thread
 };
 
 struct InfoBasic {
@@ -68,5 +69,20 @@ struct InfoKernelCounts {
   u64 user_pages;      // pages held by user address spaces (mapped pages and their page tables)
 };
 static_assert(sizeof(InfoKernelCounts) == 48);
+
+struct InfoThread {
+  ThreadState state;   // koios/task.h
+  u32 reserved;
+};
+static_assert(sizeof(InfoThread) == 8);
+
+// CPU time as of the thread's last switch or kernel exit: time on a hart, and of that the time in
+// the kernel on its behalf (syscalls, faults, interrupts taken while it ran); user = total - system.
+struct InfoThreadStats {
+  u64 total_ns;
+  u64 system_ns;
+  u64 user_ns;
+};
+static_assert(sizeof(InfoThreadStats) == 24);
 
 }  // namespace koios
