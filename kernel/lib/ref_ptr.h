@@ -20,6 +20,14 @@ class RefCounted {
   RefCounted& operator=(const RefCounted&) = delete;
 
   void add_ref() const { count_.fetch_add(1, std::memory_order_relaxed); }
+  // A new reference unless the last one is already gone (the object is being destroyed): for an
+  // object found through a plain-pointer list that its destructor leaves under the same lock.
+  [[nodiscard]] bool try_add_ref() const {
+    koios::u32 n = count_.load(std::memory_order_relaxed);
+    while (n != 0)
+      if (count_.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+    return false;
+  }
   // True when this released the last reference; the caller deletes the object.
   [[nodiscard]] bool release() const { return count_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
   koios::u32 ref_count() const { return count_.load(std::memory_order_relaxed); }
@@ -59,6 +67,12 @@ class RefPtr {
   static RefPtr from_existing(T* alive) {
     if (alive != nullptr) alive->add_ref();
     return RefPtr(alive, AdoptTag{});
+  }
+
+  // A reference to a listed object, or null if it is already being destroyed (see try_add_ref).
+  static RefPtr try_from_listed(T* listed) {
+    if (listed == nullptr || !listed->try_add_ref()) return RefPtr();
+    return RefPtr(listed, AdoptTag{});
   }
 
   void reset() {

@@ -22,8 +22,6 @@ Job::Job(RefPtr<Job> parent) : KernelObject(kType, koios::Signals::None), parent
   if (parent_) depth_ = parent_->depth_ + 1;
 }
 
-Job::~Job() = default;
-
 koios::Result<RefPtr<Job>> Job::create_child(const RefPtr<Job>& parent) {
   if (parent->depth_ + 1 > kMaxDepth) return koios::Status::OutOfRange;
   RefPtr<Job> child = TRY(make_ref<Job>(parent));
@@ -105,44 +103,56 @@ void Job::on_zero_handles() {
   finish_if_empty_locked();
 }
 
-void Job::kill() {
+// Marks this job killed and kills its processes; true if it was not killed before.
+bool Job::kill_own_processes() {
   {
     Guard guard(lock());
     killed_ = true;
     killed_flag_.store(true, std::memory_order_release);
   }
-  // One child at a time, each taken by reference under the lock (a listed child is alive) and
-  // killed without it. Killing marks the child at once, so each is visited once.
+  // One process at a time, each taken by reference under the lock and killed without it. Killing
+  // marks it at once, so each is visited once; one being destroyed is skipped (it is leaving).
   for (;;) {
     RefPtr<Process> process;
     {
       Guard guard(lock());
-      for (Process* p = first_process_; p != nullptr; p = p->job_next_) {
-        if (!p->kill_requested()) {
-          process = RefPtr<Process>::from_existing(p);
-          break;
-        }
-      }
+      for (Process* p = first_process_; p != nullptr && !process; p = p->job_next_)
+        if (!p->kill_requested()) process = RefPtr<Process>::try_from_listed(p);
     }
     if (!process) break;
     process->kill();
   }
-  for (;;) {
+  return true;
+}
+
+// Depth first without recursion (jobs nest kMaxDepth deep; kernel stacks are small): go down to
+// an unkilled child, kill its processes, and climb back when a job has none left.
+void Job::kill() {
+  kill_own_processes();
+  RefPtr<Job> at = RefPtr<Job>::from_existing(this);
+  while (at) {
     RefPtr<Job> child;
     {
-      Guard guard(lock());
-      for (Job* j = first_child_; j != nullptr; j = j->next_sibling_) {
-        if (!j->killed_flag_.load(std::memory_order_acquire)) {
-          child = RefPtr<Job>::from_existing(j);
-          break;
-        }
-      }
+      Guard guard(at->lock());
+      for (Job* j = at->first_child_; j != nullptr && !child; j = j->next_sibling_)
+        if (!j->killed_flag_.load(std::memory_order_acquire)) child = RefPtr<Job>::try_from_listed(j);
     }
-    if (!child) break;
-    child->kill();
+    if (child) {
+      child->kill_own_processes();
+      at = std::move(child);
+      continue;
+    }
+    at->lock().lock();
+    at->finish_if_empty_locked();
+    if (at.get() == this) break;
+    at = at->parent_;
   }
-  lock().lock();
-  finish_if_empty_locked();
+}
+
+Job::~Job() {
+  // A job that never had a handle (its creator failed to hand it out) never finished: leave the
+  // parent's list now. A listed job being destroyed is skipped by try_from_listed meanwhile.
+  if (parent_ && !finished_) parent_->remove_child_job(this);
 }
 
 }  // namespace kernel

@@ -49,6 +49,7 @@ class Job final : public KernelObject {
 
  private:
   void remove_child_job(Job* child);
+  bool kill_own_processes();
   // A job with nothing under it that was killed or has no handles is done: it leaves its parent
   // and asserts Terminated. Entered with lock() held; returns with it released. Idempotent.
   void finish_if_empty_locked();

@@ -125,8 +125,8 @@ void Process::begin_dying(ProcessExitReason reason, koios::i64 code, koios::u64 
       Guard guard(lock());
       for (UserThread* t = first_thread_; t != nullptr; t = t->process_next_) {
         if (!t->kill_requested()) {
-          thread = RefPtr<UserThread>::from_existing(t);
-          break;
+          thread = RefPtr<UserThread>::try_from_listed(t);  // null if it is being destroyed
+          if (thread) break;
         }
       }
     }

@@ -260,6 +260,23 @@ int run(Handle self, Handle job) {
   koios::handle_close(child_job);
   koios::handle_close(own_thread);
 
+  // Jobs nest to a fixed depth; killing the top kills a process at the bottom.
+  Handle chain[80];
+  int depth = 0;
+  Handle parent = job;
+  Status made = Status::Ok;
+  while (depth < 80 && (made = koios::job_create(parent, 0, &chain[depth])) == Status::Ok) parent = chain[depth++];
+  EXPECT(120, made == Status::OutOfRange && depth > 32 && depth < 80);
+  Handle deep_process = 0;
+  EXPECT(121, koios::process_create(chain[depth - 1], "deep", 4, 0, &deep_process, &vmar) == Status::Ok);
+  EXPECT(122, koios::task_kill(chain[0]) == Status::Ok);
+  EXPECT(123, wait_for(deep_process, Signals::Terminated) == Status::Ok);
+  EXPECT(124, wait_for(chain[depth - 1], Signals::Terminated) == Status::Ok);
+  EXPECT(125, wait_for(chain[0], Signals::Terminated) == Status::Ok);
+  koios::handle_close(deep_process);
+  koios::handle_close(vmar);
+  for (int i = 0; i < depth; ++i) koios::handle_close(chain[i]);
+
   // process_exit on another thread ends the whole process (this thread included) with its code.
   EXPECT(110, new_thread(self, "exiter", &t) == Status::Ok);
   EXPECT(111, koios::thread_start(t, entry_of(exit_whole_process), stack_top(5), 0, 0) == Status::Ok);
