@@ -99,7 +99,21 @@ int run() {
 
   // A vmo call on a channel: the type is checked before anything else about the call.
   EXPECT(70, koios::vmo_get_size(a, nullptr) == Status::WrongType);
-  // The handles still open (a, read_only, got) are closed by process exit.
+  // Tokens: the minter keeps one side and recognises the other by related koids; the side handed
+  // out carries Enter; when the minter's side goes, the token reports PeerClosed.
+  Handle token = 0, kept = 0;
+  EXPECT(90, koios::token_create(1, &token, &kept) == Status::InvalidArgs);
+  EXPECT(91, koios::token_create(0, &token, &kept) == Status::Ok);
+  koios::InfoBasic token_info{}, kept_info{};
+  EXPECT(92, koios::object_get_info(token, 1, &token_info, sizeof token_info, nullptr, nullptr) == Status::Ok);
+  EXPECT(93, koios::object_get_info(kept, 1, &kept_info, sizeof kept_info, nullptr, nullptr) == Status::Ok);
+  EXPECT(94, token_info.type == koios::ObjectType::Token && kept_info.related_koid == token_info.koid &&
+                 token_info.related_koid == kept_info.koid);
+  EXPECT(95, (token_info.rights & Rights::Enter) == Rights::Enter);
+  EXPECT(96, koios::handle_close(kept) == Status::Ok);
+  EXPECT(97, koios::object_wait_one(token, Signals::PeerClosed, koios::kDeadlineNow, nullptr) == Status::Ok);
+  EXPECT(98, koios::token_create(0, &token, reinterpret_cast<Handle*>(0x80200000)) == Status::InvalidArgs);
+  // The handles still open (a, read_only, got, token) are closed by process exit.
   return 0;
 }
 }  // namespace
