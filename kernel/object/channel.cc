@@ -165,13 +165,41 @@ Message* Channel::take_queue_locked() {
   return head;
 }
 
+namespace {
+// Messages waiting to be freed. Freeing one closes its handles, which may drop another channel's
+// queue, whose messages hold channels with queues, and so on: as deep as user space nests them.
+// So only one thread frees at a time, iteratively; a free that happens meanwhile (nested in it, or
+// on another hart) only appends here and returns. The kernel stack never grows with the nesting.
+SpinLock g_free_lock;
+Message* g_free_head = nullptr;   // guarded by g_free_lock
+Message* g_free_tail = nullptr;
+bool g_freeing = false;
+}  // namespace
+
 void Channel::free_queue(Message* head) {
-  while (head != nullptr) {
-    Message* next = head->next_;
-    head->next_ = nullptr;
-    delete head;
-    head = next;
+  if (head == nullptr) return;
+  Message* tail = head;
+  while (tail->next_ != nullptr) tail = tail->next_;
+  g_free_lock.lock();
+  if (g_free_tail != nullptr) g_free_tail->next_ = head;
+  else g_free_head = head;
+  g_free_tail = tail;
+  if (g_freeing) {
+    g_free_lock.unlock();
+    return;  // the thread freeing now frees these too
   }
+  g_freeing = true;
+  while (g_free_head != nullptr) {
+    Message* m = g_free_head;
+    g_free_head = m->next_;
+    if (g_free_head == nullptr) g_free_tail = nullptr;
+    m->next_ = nullptr;
+    g_free_lock.unlock();
+    delete m;  // may append to the list (see above)
+    g_free_lock.lock();
+  }
+  g_freeing = false;
+  g_free_lock.unlock();
 }
 
 }  // namespace kernel

@@ -8,9 +8,9 @@
 // Signals: Readable while the end's queue is not empty; Writable while the peer exists and has
 // room; PeerClosed once alone. Lock order: the handle table's lock, then the pair's lock.
 //
-// FIXME(#4): two channels each queued in the other's peer keep each other alive (a cycle through
-// messages, as in Zircon); and dropping a queue that holds channels that hold queues recurses once
-// per level. Process exit will need a bound (a deferred-destruction list) for both.
+// Dropping a queue that holds channels that hold queues does not recurse: freed messages go through
+// one iterative list (free_queue). FIXME(#4): two channels each queued in the other's peer keep
+// each other alive (a cycle through messages, as in Zircon) after their owners are gone.
 #pragma once
 
 #include "kernel/lib/own_ptr.h"

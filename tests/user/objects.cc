@@ -113,6 +113,19 @@ int run() {
   EXPECT(96, koios::handle_close(kept) == Status::Ok);
   EXPECT(97, koios::object_wait_one(token, Signals::PeerClosed, koios::kDeadlineNow, nullptr) == Status::Ok);
   EXPECT(98, koios::token_create(0, &token, reinterpret_cast<Handle*>(0x80200000)) == Status::InvalidArgs);
+  // Channels nested 5,000 deep (each queued in the next one's queue), then dropped at once: the
+  // kernel frees them without recursing (a recursion this deep would overflow a kernel stack).
+  Handle top_a = 0, top_b = 0;
+  EXPECT(100, koios::channel_create(0, &top_a, &top_b) == Status::Ok);
+  for (int i = 0; i < 5000; ++i) {
+    Handle next_a = 0, next_b = 0;
+    EXPECT(101, koios::channel_create(0, &next_a, &next_b) == Status::Ok);
+    EXPECT(102, koios::channel_write(next_a, 0, "n", 1, &top_b, 1) == Status::Ok);  // top_b into next_b's queue
+    EXPECT(103, koios::handle_close(top_a) == Status::Ok);
+    top_a = next_a;
+    top_b = next_b;
+  }
+  EXPECT(104, koios::handle_close(top_a) == Status::Ok && koios::handle_close(top_b) == Status::Ok);
   // The handles still open (a, read_only, got, token) are closed by process exit.
   return 0;
 }
