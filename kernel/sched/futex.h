@@ -2,9 +2,11 @@
 // Linux's and Zircon's futexes), the kernel half of user-space locks and joins. One global table
 // of hashed buckets; a sleeper's entry lives on its own stack for as long as it sleeps.
 //
-// A word is keyed by (address space, virtual address). So two processes sharing a page through
-// two mappings do not meet on it yet: FIXME(#4) key shared mappings by (VMO, offset) or the
-// physical page once VMOs can be mapped in two address spaces.
+// A word is keyed by (address space, virtual address): futexes are private to a process, as in
+// Zircon. Two processes sharing a page do not meet on it (Linux's shared futexes, keyed by the
+// page, are not offered); they synchronise through kernel objects (events, channels) instead.
+// The word is read through the page table, which faults it in if needed (address-space locks are
+// taken under the bucket's lock, so a concurrent unmap cannot free the page under the read).
 //
 // No lost wake-up: wait() reads the word and queues the sleeper under the bucket's lock, and
 // wake() takes the same lock, so a wake that follows a change of the word either finds the

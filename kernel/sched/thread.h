@@ -1,7 +1,7 @@
 // kernel/sched/thread.h: a kernel thread: a stack, saved registers and a scheduling state.
 // Created by Thread::create (or adopted from a hart's boot context); owned by the scheduler once
-// started, which frees a thread's stack and the Thread itself after it exits.
-// FIXME(#4): becomes the Thread kernel object (KoID, handles, user context, suspend/resume).
+// started, which frees a thread's stack and the Thread itself after it exits. A user thread's
+// kernel object (KoID, handles, suspend, state) is kernel/object/user_thread.h, which this runs.
 #pragma once
 
 #include <atomic>
