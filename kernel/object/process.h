@@ -66,6 +66,9 @@ class Process final : public KernelObject {
   koios::ProcessExitReason exit_reason() const;
   koios::u64 fault_cause() const;
   koios::u32 thread_count() const;
+  // The scheduler's and page allocator's cgroup slot (kernel/sched/budget.h); threads take it at
+  // creation. Changed only through the budget table's holder (the cgroup issue).
+  koios::u32 cgroup_slot() const { return cgroup_slot_.load(std::memory_order_relaxed); }
 
  protected:
   void on_zero_handles() override;
@@ -84,6 +87,7 @@ class Process final : public KernelObject {
   ExceptionChannel exception_channel_;
   char name_[kNameMax] = {};
   std::atomic<bool> stopping_{false};  // Dying or Dead: readable without the lock
+  std::atomic<koios::u32> cgroup_slot_{0};
   // Guarded by lock().
   State state_ = State::Initial;
   UserThread* first_thread_ = nullptr;  // linked through UserThread::process_next_

@@ -11,6 +11,7 @@
 #include <atomic>
 
 #include "kernel/lib/panic.h"
+#include "kernel/sched/budget.h"
 #include "kernel/sched/per_hart.h"
 
 namespace kernel {
@@ -53,13 +54,18 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
 }
 
 
+// The first queued thread whose cgroup may run now (kernel/sched/budget.h: the budget hook).
 Thread* Scheduler::pop_locked() {
+  Thread* prev = nullptr;
   Thread* t = g_head;
-  if (t != nullptr) {
-    g_head = t->next_;
-    if (g_head == nullptr) g_tail = nullptr;
-    t->next_ = nullptr;
+  while (t != nullptr && !budget::may_run(t->cgroup_slot_)) {
+    prev = t;
+    t = t->next_;
   }
+  if (t == nullptr) return nullptr;
+  (prev != nullptr ? prev->next_ : g_head) = t->next_;
+  if (g_tail == t) g_tail = prev;
+  t->next_ = nullptr;
   return t;
 }
 

@@ -2,7 +2,7 @@
 // run queue (threads run on whichever hart is free, so one thread's successive slices may run on
 // different harts); a 10 ms slice per turn, enforced by a one-shot timer; an idle thread per hart
 // that sleeps in wfi and is woken by an IPI when work arrives.
-// FIXME(#4): cgroup CPU budgets from cgroupsrv's table decide who runs (the scheduler hook).
+// cgroup CPU budgets decide who runs through kernel/sched/budget.h (the policy: the cgroup issue).
 #pragma once
 
 #include "kernel/sched/per_hart.h"

@@ -1,6 +1,6 @@
 // kernel/vm/pmm.h: the kernel's physical memory, sized from the device tree. A lock around one
 // PageAllocator. Pages are identity mapped, so a physical address is also a kernel pointer.
-// FIXME(#4): charge allocations to the caller's cgroup here (the page-allocator hook).
+// User pages are charged to cgroups where VmObjects commit them (kernel/sched/budget.h).
 #pragma once
 
 #include "koios/result.h"

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <new>
 
+#include "kernel/sched/budget.h"
+#include "kernel/sched/scheduler.h"
 #include "kernel/vm/pmm.h"
 #include "kernel/vm/user_aspace.h"
 
@@ -38,6 +40,7 @@ VmObject::~VmObject() {
 void VmObject::drop_page(Page* page) {
   if (page == nullptr || page->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   if (pmm::free_page(page->pa) == Status::Ok) g_live_pages.fetch_sub(1, std::memory_order_relaxed);
+  budget::uncharge_pages(page->cgroup_slot, 1);
   delete page;
 }
 
@@ -71,11 +74,20 @@ bool VmObject::shared_locked(u64 index) const {
 koios::Result<u64> VmObject::commit_locked(u64 index, bool for_write) {
   Page* page = slots_[index];
   if (page != nullptr && !(for_write && page->refs.load(std::memory_order_acquire) > 1)) return page->pa;
-  // Absent, or shared and about to be written: this object gets a page of its own.
+  // Absent, or shared and about to be written: this object gets a page of its own, charged to the
+  // cgroup of whoever touches it first (as Linux's memory cgroup does).
+  Thread* toucher = Scheduler::current();
+  budget::Slot slot = toucher != nullptr ? toucher->cgroup_slot() : budget::kRootSlot;
+  TRY(budget::charge_pages(slot, 1));
   auto* fresh = new (std::nothrow) Page();
-  if (fresh == nullptr) return Status::NoMemory;
+  if (fresh == nullptr) {
+    budget::uncharge_pages(slot, 1);
+    return Status::NoMemory;
+  }
+  fresh->cgroup_slot = slot;
   auto pa = page == nullptr ? pmm::alloc_zeroed_page() : pmm::alloc_page();
   if (!pa.ok()) {
+    budget::uncharge_pages(slot, 1);
     delete fresh;
     return Status::NoMemory;
   }

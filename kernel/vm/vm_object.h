@@ -53,6 +53,7 @@ class VmObject final : public RefCounted {
   struct Page {
     std::atomic<koios::u32> refs{1};
     koios::u64 pa = 0;
+    koios::u32 cgroup_slot = 0;  // charged to it when committed (kernel/sched/budget.h)
   };
 
   koios::u64 pages_locked() const { return size_ / kPage; }

@@ -1,0 +1,21 @@
+// kernel/sched/budget.h: where cgroup budgets act (issue 4's contract; the policy comes with the
+// cgroup scheduler issue). The scheduler asks may_run(slot) before it runs a thread, and user memory
+// asks charge_pages(slot, n) before it commits pages. A slot is a per-process attribute
+// (Process::cgroup_slot), copied to each thread when it is created, so a process moves between
+// cgroups without moving between jobs; only the holder of the budget table will change it. Until
+// cgroupsrv publishes a table, every slot may run and every charge succeeds.
+#pragma once
+
+#include "koios/result.h"
+#include "koios/types.h"
+
+namespace kernel::budget {
+
+using Slot = koios::u32;
+inline constexpr Slot kRootSlot = 0;
+
+inline bool may_run(Slot) { return true; }
+inline koios::Status charge_pages(Slot, koios::u64) { return koios::Status::Ok; }
+inline void uncharge_pages(Slot, koios::u64) {}
+
+}  // namespace kernel::budget
