@@ -66,9 +66,11 @@ class Process final : public KernelObject {
   koios::ProcessExitReason exit_reason() const;
   koios::u64 fault_cause() const;
   koios::u32 thread_count() const;
-  // The scheduler's and page allocator's cgroup slot (kernel/sched/budget.h); threads take it at
-  // creation. Changed only through the budget table's holder (the cgroup issue).
+  // The scheduler's and page allocator's cgroup slot (kernel/sched/budget.h), one for all its
+  // threads, old and new. Apart from the job: moving cgroups never moves it in the process tree.
+  // Changed only through the budget table's holder (the cgroup issue).
   koios::u32 cgroup_slot() const { return cgroup_slot_.load(std::memory_order_relaxed); }
+  void set_cgroup_slot(koios::u32 slot) { cgroup_slot_.store(slot, std::memory_order_relaxed); }
 
  protected:
   void on_zero_handles() override;

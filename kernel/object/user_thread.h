@@ -67,6 +67,8 @@ class UserThread final : public KernelObject {
   void cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const;
   // Called by the kernel thread as it ends (it never runs user code again).
   void on_core_exit();
+  // The kernel thread, for self-tests only (null once it has ended).
+  Thread* core_for_test() const { return core_; }
   // Whether a checkpoint has anything to do (cheap; read without the lock).
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
   // Whether kill() was called (read without the lock; the process's kill visits each thread once).

@@ -1,8 +1,8 @@
 // kernel/sched/budget.h: where cgroup budgets act (issue 4's contract; the policy comes with the
 // cgroup scheduler issue). The scheduler asks may_run(slot) before it runs a thread, and user memory
 // asks charge_pages(slot, n) before it commits pages. A slot is a per-process attribute
-// (Process::cgroup_slot), copied to each thread when it is created, so a process moves between
-// cgroups without moving between jobs; only the holder of the budget table will change it. Until
+// (Process::cgroup_slot), read through each thread's process, so a process moves between cgroups
+// with all its threads and without moving between jobs; only the holder of the budget table will change it. Until
 // cgroupsrv publishes a table, every slot may run and every charge succeeds.
 #pragma once
 

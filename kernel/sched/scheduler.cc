@@ -58,7 +58,7 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
 Thread* Scheduler::pop_locked() {
   Thread* prev = nullptr;
   Thread* t = g_head;
-  while (t != nullptr && !budget::may_run(t->cgroup_slot_)) {
+  while (t != nullptr && !budget::may_run(t->cgroup_slot())) {
     prev = t;
     t = t->next_;
   }

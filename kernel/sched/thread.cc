@@ -41,7 +41,6 @@ koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, const char* 
   Thread* t = TRY(create(name, &Thread::user_start, nullptr));
   t->arg_ = t;
   t->aspace_ = &process->aspace();
-  t->cgroup_slot_ = process->cgroup_slot();
   t->process_ = std::move(process);
   // The top of the kernel stack holds the user frame (trap.S puts it there on every trap), so the
   // thread's kernel code starts below it. Zeroed: until user_start fills it, it says "no FP state".

@@ -38,7 +38,9 @@ class Thread {
   }
   // The Thread kernel object this thread runs, or null for a kernel thread.
   UserThread* user_thread() const { return user_thread_; }
-  koios::u32 cgroup_slot() const { return cgroup_slot_; }
+  // Its process's cgroup slot, read as it is now (a process moves with all its threads); kernel
+  // threads are in the root slot.
+  koios::u32 cgroup_slot() const { return process_ ? process_->cgroup_slot() : 0; }
   // Wraps the context the calling hart is running in now, on the given stack (never freed).
   static Thread* adopt_current(Thread* storage, const char* name, koios::u64 stack_low, koios::u64 stack_top);
 
@@ -103,7 +105,6 @@ class Thread {
   UserAspace* aspace_ = nullptr;   // process_'s, cached for the scheduler; null for kernel threads
   koios::u64 user_entry_ = 0, user_sp_ = 0, user_arg_ = 0, user_arg2_ = 0, user_arg3_ = 0;
   UserThread* user_thread_ = nullptr;       // set by UserThread's constructor
-  koios::u32 cgroup_slot_ = 0;              // its process's at creation (kernel/sched/budget.h)
   RefPtr<UserThread> user_thread_ref_;      // held from start until the thread is reaped
   friend class UserThread;
   koios::i64 exit_code_ = 0;

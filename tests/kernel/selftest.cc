@@ -19,6 +19,7 @@ void threads_test(Context& ctx);
 void thread_sleep_wake_test(Context& ctx);
 void thread_churn_test(Context& ctx);
 void user_programs_test(Context& ctx);
+void cgroup_slot_test(Context& ctx);
 void user_runtime_test(Context& ctx);
 void syscall_fuzz_test(Context& ctx);
 void resources_test(Context& ctx);
@@ -43,6 +44,7 @@ constexpr Test kTests[] = {
     {"futex", Where::Scheduler, futex_test},
     {"timer_object", Where::Scheduler, timer_object_test},
     {"user_programs", Where::Scheduler, user_programs_test},
+    {"cgroup_slot", Where::Scheduler, cgroup_slot_test},
     {"user_runtime", Where::Scheduler, user_runtime_test},
     {"vmo_programs", Where::Scheduler, vmo_programs_test},
     {"tlb_shootdown", Where::Scheduler, tlb_shootdown_test},

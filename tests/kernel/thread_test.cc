@@ -1,18 +1,17 @@
 // tests/kernel/thread_test.cc: self-tests of kernel threads and the scheduler, run on the boot
-#include "kernel/lib/log.h"
 // hart's main thread once every hart schedules.
-#include "kernel/lib/log.h"
 #include <atomic>
-#include "kernel/lib/log.h"
 
 #include "kernel/lib/log.h"
+#include "kernel/object/job.h"
+#include "kernel/object/user_thread.h"
+#include "kernel/sched/budget.h"
 #include "kernel/sched/per_hart.h"
-#include "kernel/lib/log.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/user_program.h"
 #include "kernel/vm/heap.h"
-#include "kernel/vm/pmm.h"
 #include "kernel/vm/kernel_aspace.h"
+#include "kernel/vm/pmm.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
 
@@ -188,6 +187,30 @@ void user_programs_test(Context& ctx) {
   }
   koios::i64 code = 0;
   CHECK_THAT(ctx, run_user_program("no such program", 0, 1'000'000'000, &code) == koios::Status::NotFound);
+}
+
+// The cgroup binding (docs/ARCHITECTURE.md, "cgroups"): a process's slot is its own attribute,
+// apart from its job; every thread, old or new, is scheduled by it; moving changes no job.
+void cgroup_slot_test(Context& ctx) {
+  koios::u64 objects_before = KernelObject::live_count();
+  {
+    auto job = Job::create_child(RefPtr<Job>::from_existing(&Job::root()));
+    if (!ctx.check(job.ok(), "a job")) return;
+    auto process = Process::create("slotted", job.value());
+    if (!ctx.check(process.ok(), "a process")) return;
+    auto early = UserThread::create(process.value(), "early");
+    if (!ctx.check(early.ok(), "a thread")) return;
+    Thread* early_core = early.value()->core_for_test();
+    CHECK_THAT(ctx, early_core->cgroup_slot() == budget::kRootSlot);
+    process.value()->set_cgroup_slot(3);
+    auto late = UserThread::create(process.value(), "late");
+    if (!ctx.check(late.ok(), "a second thread")) return;
+    ctx.check(early_core->cgroup_slot() == 3 && late.value()->core_for_test()->cgroup_slot() == 3,
+              "old and new threads follow their process's slot");
+    ctx.check(&process.value()->job() == job.value().get() && job.value()->process_count() == 1,
+              "moving between cgroups moves nothing in the job tree");
+  }
+  ctx.check(KernelObject::live_count() == objects_before, "unstarted threads, the process and the job are freed");
 }
 
 void syscall_fuzz_test(Context& ctx) {

@@ -113,6 +113,18 @@ int run() {
   EXPECT(96, koios::handle_close(kept) == Status::Ok);
   EXPECT(97, koios::object_wait_one(token, Signals::PeerClosed, koios::kDeadlineNow, nullptr) == Status::Ok);
   EXPECT(98, koios::token_create(0, &token, reinterpret_cast<Handle*>(0x80200000)) == Status::InvalidArgs);
+  // How a server knows its client (docs/ARCHITECTURE.md): the client's end comes without Transfer,
+  // so the client cannot pass it on, nor get Transfer back.
+  Handle server_end = 0, client_end = 0, pinned = 0, carrier_a = 0, carrier_b = 0, regained = 0;
+  EXPECT(110, koios::channel_create(0, &server_end, &client_end) == Status::Ok);
+  EXPECT(111, koios::handle_replace(client_end, Rights::Read | Rights::Write | Rights::Wait, &pinned) == Status::Ok);
+  EXPECT(112, koios::channel_create(0, &carrier_a, &carrier_b) == Status::Ok);
+  EXPECT(113, koios::channel_write(carrier_a, 0, "c", 1, &pinned, 1) == Status::AccessDenied);
+  EXPECT(114, koios::handle_replace(pinned, Rights::Read | Rights::Write | Rights::Wait | Rights::Transfer, &regained) ==
+                  Status::InvalidArgs);  // rights are only ever taken away
+  EXPECT(115, koios::channel_write(pinned, 0, "hi", 2, nullptr, 0) == Status::Ok);  // it still works here
+  EXPECT(116, koios::object_wait_one(server_end, Signals::Readable, koios::kDeadlineNow, nullptr) == Status::Ok);
+
   // Channels nested 5,000 deep (each queued in the next one's queue), then dropped at once: the
   // kernel frees them without recursing (a recursion this deep would overflow a kernel stack).
   Handle top_a = 0, top_b = 0;
