@@ -13,6 +13,7 @@ extern "C" int main() {
   if (copy == nullptr) return 9;
   std::strcpy(copy, "koios");
   std::printf("hello: printf %d %s %x %05u %-3c|\n", -42, copy, 0xbeefu, 7u, 'k');
+  std::printf("hello: floating point %.3f %g\n", 3.14159, 0.5e-3);
   std::free(copy);
   koios::i64 t0 = 0, t1 = 0;
   if (koios::clock_get(0, &t0) != koios::Status::Ok || koios::clock_get(0, &t1) != koios::Status::Ok || t1 < t0)
