@@ -91,7 +91,7 @@ void exit_whole_process(u64) { koios::process_exit(0); }
 Status wait_for(Handle h, Signals s, Signals* seen = nullptr) {
   koios::i64 now = 0;
   koios::clock_get(0, &now);
-  return koios::object_wait_one(h, s, now + 2'000'000'000, seen);
+  return koios::object_wait_one(h, s, now + 20'000'000'000, seen);  // a hang detector only: loaded hosts are slow
 }
 
 void sleep_ms(int ms) {
