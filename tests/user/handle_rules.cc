@@ -18,10 +18,11 @@ namespace {
 
 // ---- output ----
 struct Line {
-  char text[200];
+  char text[200] = {0};
   usize n = 0;
   Line& operator<<(const char* s) {
     while (*s != 0 && n + 1 < sizeof text) text[n++] = *s++;
+    text[n] = 0;  // text is read as a C string too
     return *this;
   }
   Line& operator<<(i64 v) {
@@ -117,7 +118,6 @@ void param_name(const char* params, u32 index, char* out, usize size) {
 struct Pool {
   Handle of[16] = {};  // by ObjectType value
   Handle peer_of_channel = 0, peer_of_socket = 0, peer_of_eventpair = 0;
-  Handle own_process = 0, own_job = 0;
 };
 Pool g_pool;
 
@@ -464,8 +464,6 @@ void check_deadlines() {
 
 extern "C" int main(u64 resource, u64 self, u64 job) {
   bool have_resource = resource != 0 && rights_of(Handle(resource)) != Rights::None;
-  g_pool.own_process = Handle(self);
-  g_pool.own_job = Handle(job);
   auto& of = g_pool.of;
   event_create(0, &of[u32(ObjectType::Event)]);
   eventpair_create(0, &of[u32(ObjectType::EventPair)], &g_pool.peer_of_eventpair);
