@@ -102,6 +102,40 @@ def cell(s):
     return s.replace('|', '\\|')
 
 
+def param_list(args):
+    """'(Handle handle, const void* bytes)' -> [('Handle', 'handle'), ('const void*', 'bytes')]"""
+    inner = args.strip()[1:-1].strip()
+    if not inner:
+        return []
+    out = []
+    for p in inner.split(','):
+        p = ' '.join(p.split())
+        cut = max(p.rfind(' '), p.rfind('*'))
+        out.append((p[:cut + 1].strip(), p[cut + 1:].strip()))
+    return out
+
+
+def handle_rules(path, syscalls):
+    """syscall name -> its HANDLE_RULEs in argument order; refuses a Handle parameter without one."""
+    params = {f'{e[1]}_{e[2]}': param_list(e[4]) for e in syscalls}
+    rules = {}
+    for family, verb, index, passing, types, rights, before in entries(path, 'HANDLE_RULE'):
+        name, i = f'{family}_{verb}', int(index)
+        if name not in params or i >= len(params[name]):
+            raise SystemExit(f'syscall_handles.def: {name} has no argument {i}')
+        rules.setdefault(name, []).append({
+            'index': i, 'param': params[name][i][1], 'passing': passing.strip(),
+            'types': ' | '.join(t.strip() for t in types.split('|')),
+            'rights': ', '.join(r.strip() for r in rights.split('|')), 'before': unquote(before)})
+    for name, plist in params.items():
+        for i, (ptype, pname) in enumerate(plist):
+            if ptype == 'Handle' and not any(r['index'] == i for r in rules.get(name, [])):
+                raise SystemExit(f'syscall_handles.def: {name} argument {i} ({pname}) is a Handle without a rule')
+    for name in rules:
+        rules[name].sort(key=lambda r: r['index'])
+    return rules
+
+
 def generate(abi):
     d = lambda name: os.path.join(abi, name)
     lines = [
@@ -116,10 +150,11 @@ def generate(abi):
         '',
         '## Syscalls',
         '',
-        '| # | Name | Signature | What it does |',
-        '|--:|------|-----------|--------------|',
+        '| # | Name | Signature | Handle arguments: types (rights) | What it does |',
+        '|--:|------|-----------|----------------------------------|--------------|',
     ]
     syscalls = entries(d('syscalls.def'), 'SYSCALL')
+    rules = handle_rules(d('syscall_handles.def'), syscalls)
     numbers = set()
     for number, family, verb, ret, args, doc in sorted(syscalls, key=lambda e: int(e[0])):
         if number in numbers:
@@ -127,8 +162,25 @@ def generate(abi):
         numbers.add(number)
         name = f'{family}_{verb}'
         params = ' '.join(args.split())
-        lines.append(f'| {int(number)} | `{name}` | `{cell(ret)} {name}{cell(params)}` | {cell(unquote(doc))} |')
+        handles = '<br>'.join(f'`{r["param"]}`: {r["types"]} ({r["rights"]})' for r in rules.get(name, []))
+        lines.append(f'| {int(number)} | `{name}` | `{cell(ret)} {name}{cell(params)}` | {cell(handles) or "-"} '
+                     f'| {cell(unquote(doc))} |')
     lines += ['', f'{len(syscalls)} syscalls.', '']
+
+    lines += ['## Handle arguments', '',
+              'Each handle argument\'s object types and rights, from koios/syscall_handles.def (a host test and a',
+              'compile-time check refuse a `Handle` parameter without a rule). A handle that is not one of the',
+              'caller\'s (or was closed) is BadHandle, one of another type WrongType, one lacking a right',
+              'AccessDenied; "checked before" is what the call looks at first, so a caller must get that right',
+              'for the handle to decide. Optional: kInvalidHandle means none. InArray: the handles are in',
+              'memory the argument points at. tests/user/handle_rules tries every row.', '',
+              '| Syscall | Argument | Passing | Types | Rights | Checked before |',
+              '|---------|----------|---------|-------|--------|----------------|']
+    for number, family, verb, ret, args, doc in sorted(syscalls, key=lambda e: int(e[0])):
+        for r in rules.get(f'{family}_{verb}', []):
+            lines.append(f'| `{family}_{verb}` | {r["index"]} `{r["param"]}` | {r["passing"]} | {cell(r["types"])} '
+                         f'| {cell(r["rights"])} | {cell(r["before"]) or "-"} |')
+    lines += ['']
 
     def table(title, intro, filename, macro, value_header, fmt):
         out = [f'## {title}', '', intro, '', f'| Name | {value_header} | Meaning |', '|------|--:|---------|']

@@ -27,6 +27,8 @@ void futex_test(Context& ctx);
 void timer_object_test(Context& ctx);
 void vmo_programs_test(Context& ctx);
 void tlb_shootdown_test(Context& ctx);
+void handle_rules_test(Context& ctx);
+void exhaust_memory_test(Context& ctx);
 
 namespace {
 
@@ -50,6 +52,8 @@ constexpr Test kTests[] = {
     {"tlb_shootdown", Where::Scheduler, tlb_shootdown_test},
     {"syscall_fuzz", Where::Scheduler, syscall_fuzz_test},
     {"resources", Where::Scheduler, resources_test},
+    {"handle_rules", Where::Scheduler, handle_rules_test},
+    {"exhaust_memory", Where::Scheduler, exhaust_memory_test},
 };
 
 char g_broken[128];
