@@ -166,7 +166,7 @@ koios::Result<KernelHandle> bootfs_vmo_handle() {
   return KernelHandle(RefPtr<Vmo>::from_existing(g_bootfs_vmo), kRights);
 }
 
-koios::Status start_init(koios::u64 timeout_ns) {
+koios::Status start_init(koios::u64 timeout_ns, const char* const* envp, koios::u32 envc) {
   using koios::StartupHandleKind;
   if (!bootfs::find("init").ok()) return koios::Status::NotFound;
   KernelHandle handles[3] = {
@@ -180,7 +180,7 @@ koios::Status start_init(koios::u64 timeout_ns) {
       {StartupHandleKind::BootfsVmo, 0},
   };
   const char* argv[] = {"init"};
-  auto message = TRY(startup_message(argv, 1, nullptr, 0, handles, infos, 3));
+  auto message = TRY(startup_message(argv, 1, envp, envc, handles, infos, 3));
   // We keep our end: init says on it when its start-up is done.
   auto pair = TRY(Channel::create());
   TRY(pair.first->write_from_kernel(std::move(message)));

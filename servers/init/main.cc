@@ -5,6 +5,7 @@
 // each and a summary; then it tells the kernel on its bootstrap channel that start-up is done (the
 // kernel's monitor takes the console from there) and stays alive, holding the root capabilities.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "koios/resource.h"
@@ -19,7 +20,8 @@ using koios::OwnedHandle;
 using koios::Status;
 
 // Each test program prints its own PASS/FAIL line per check and exits 0 when all passed. They get
-// a job to spawn in, the boot filesystem, and the info resource (for kernel-wide counts).
+// argv {name, "quick" or "full"} (full adds the long checks), a job to spawn in, the boot
+// filesystem, and the info resource (for kernel-wide counts).
 constexpr const char* kTests[] = {"spawn_basics", "multiproc"};
 // Generous: a suite program spawns a thousand processes, and TCG may get little host time.
 constexpr koios::i64 kTestTimeoutNs = 240'000'000'000;
@@ -40,7 +42,7 @@ const char* reason_text(koios::ProcessExitReason reason) {
 }
 
 // Runs one test program to its end in a job of its own under `parent`; true when it exited 0.
-bool run_test(const char* name, Handle parent, const koios::Bootfs& bootfs, Handle info_resource) {
+bool run_test(const char* name, const char* mode, Handle parent, const koios::Bootfs& bootfs, Handle info_resource) {
   Handle raw = koios::kInvalidHandle;
   if (Status s = koios::job_create(parent, 0, &raw); s != Status::Ok) {
     std::printf("init: %s FAIL (job_create: %s)\n", name, koios::status_name(s));
@@ -57,7 +59,7 @@ bool run_test(const char* name, Handle parent, const koios::Bootfs& bootfs, Hand
       {fs_for_child, koios::StartupHandleKind::BootfsVmo, 0},
       {info_for_child, koios::StartupHandleKind::Resource, static_cast<koios::u32>(koios::ResourceKind::Info)},
   };
-  const char* argv[] = {name, nullptr};
+  const char* argv[] = {name, mode, nullptr};
   auto process = koios::spawn(job.get(), bootfs, name, argv, nullptr, extra, 3);
   if (!process.ok()) {
     std::printf("init: %s FAIL (spawn: %s)\n", name, koios::status_name(process.status()));
@@ -103,11 +105,14 @@ int main(int, char**, char**) {
     std::printf("init: resource_create(info): %s\n", koios::status_name(s));
     return 1;
   }
-  std::printf("init: started; %u programs in the boot filesystem\n", bootfs.value().count());
+  // The kernel passes init.tests=full from its command line: the long checks too.
+  const char* tests = std::getenv("init.tests");
+  const char* mode = tests != nullptr && std::strcmp(tests, "full") == 0 ? "full" : "quick";
+  std::printf("init: started; %u programs in the boot filesystem; %s tests\n", bootfs.value().count(), mode);
 
   unsigned passed = 0, failed = 0;
   for (const char* name : kTests) {
-    if (run_test(name, root_job, bootfs.value(), info_resource)) ++passed;
+    if (run_test(name, mode, root_job, bootfs.value(), info_resource)) ++passed;
     else ++failed;
   }
   std::printf("init: user tests: %u passed, %u failed\n", passed, failed);
