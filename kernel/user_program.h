@@ -36,4 +36,17 @@ koios::Result<KernelHandle> make_startup_channel(const char* const* argv, koios:
                                                  koios::u32 envc, KernelHandle* handles,
                                                  const koios::StartupHandleInfo* infos, koios::u32 handle_count);
 
+// The boot filesystem as a read-only vmo: the archive linked into the image, copied once into a
+// VmObject (on first use; kept for good). Rights: basic, Read, Map, Execute, GetProperty (no Write).
+koios::Result<KernelHandle> bootfs_vmo_handle();
+
+// Starts init (the program `init` from the boot filesystem) in a job of its own under the root
+// job, with a start-up message holding argv {"init"}, the root job, the root resource and the boot
+// filesystem vmo, and envp as given (the command line's init.* words); then waits until init says its start-up is done (any message on its bootstrap
+// channel: until the shell exists, after running the user-space test suite) or it dies, or
+// timeout_ns passes. A kernel thread watches init from then on: if it ever dies the kernel logs
+// why and says so on the console; it is not restarted. Ok once init reported; BadState if it died
+// first (its exit is logged), TimedOut, NotFound (no init in the boot filesystem), NoMemory.
+koios::Status start_init(koios::u64 timeout_ns, const char* const* envp, koios::u32 envc);
+
 }  // namespace kernel

@@ -26,7 +26,8 @@ enum class StartupHandleKind : u32 {
   Server = 20,      // a channel to a server: arg is a StartupServer
   Token = 30,       // a namespace token: arg is the namespace type
   Resource = 40,    // a resource: arg is its ResourceKind (koios/resource.h)
-  BootfsVmo = 50,   // the boot filesystem image, read-only
+  BootfsVmo = 50,   // the boot filesystem image, read-only (koios/bootfs.h)
+  User = 60,        // a handle for the program's own use: arg is what the spawner and it agree on
 };
 
 enum class StartupServer : u32 { Pid = 1, Mount = 2, Uts = 3, Cgroup = 4, Ipc = 5, Net = 6, User = 7, Time = 8 };

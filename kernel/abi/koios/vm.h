@@ -7,6 +7,10 @@
 namespace koios {
 
 inline constexpr u64 kPageSize = 4096;
+// The user range every root vmar spans (the kernel's platform::kUserBase/kUserTop, checked equal
+// in kernel/user_program.cc): vmar offsets are addresses minus kUserBase.
+inline constexpr u64 kUserBase = 0x1'0000'0000ull;
+inline constexpr u64 kUserTop = 0x40'0000'0000ull;
 // The largest vmo (create, set_size and create_child answer OutOfRange above it).
 inline constexpr u64 kMaxVmoSize = 1ull << 30;
 

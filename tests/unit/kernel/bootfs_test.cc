@@ -50,3 +50,20 @@ TEST_CASE("a truncated or corrupted archive is refused, never read out of bounds
   for (int i = 0; i < 48; ++i) bad[16 + i] = 'a';  // a name without its NUL
   CHECK(kernel::bootfs::find_in(bad.data(), bad.size(), "first").status() == koios::Status::BadFormat);
 }
+
+TEST_CASE("the directory alone is enough to find a file's offset and size", "[bootfs]") {
+  // What the user-space spawner does: it reads the header and entries out of the vmo, not the files.
+  std::vector<koios::u8> archive(bootfs_start, bootfs_end);
+  auto n = koios::bootfs::count(archive.data(), koios::bootfs::kHeaderSize);
+  CHECK(n.status() == koios::Status::BadFormat);  // the entries are not in a header-only prefix
+  std::size_t dir = koios::bootfs::directory_size(2);
+  REQUIRE(koios::bootfs::count(archive.data(), dir).value() == 2);
+  auto e = koios::bootfs::find(archive.data(), dir, archive.size(), "second");
+  REQUIRE(e.ok());
+  auto whole = kernel::bootfs::find("second");
+  CHECK(bootfs_start + e.value().offset == whole.value().data);
+  CHECK(e.value().size == whole.value().size);
+  CHECK(e.value().offset % koios::bootfs::kAlign == 0);
+  // A file said to run past the archive's end.
+  CHECK(koios::bootfs::find(archive.data(), dir, e.value().offset + 1, "second").status() == koios::Status::BadFormat);
+}

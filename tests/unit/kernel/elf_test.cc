@@ -99,3 +99,16 @@ TEST_CASE("every truncation of a good executable is refused or parsed in bounds"
     if (len < 0x2010) CHECK_FALSE(r.ok());
   }
 }
+
+TEST_CASE("a parser given only the headers checks segments against the whole file's size", "[elf]") {
+  // What the user-space spawner does: it reads the first page, not the file.
+  auto f = make_elf(kLow + 0x10, {kText, kData});
+  auto r = koios::elf::parse_prefix(f.data(), 0x1000, f.size(), kLow, kHigh);
+  REQUIRE(r.ok());
+  CHECK(r.value().segment_count == 2);
+  // The same headers in a file too short for the data segment's bytes.
+  CHECK(koios::elf::parse_prefix(f.data(), 0x1000, 0x2008, kLow, kHigh).status() == koios::Status::BadFormat);
+  // Program headers past the prefix, and a prefix longer than the file, are refused too.
+  CHECK(koios::elf::parse_prefix(f.data(), 100, f.size(), kLow, kHigh).status() == koios::Status::BadFormat);
+  CHECK(koios::elf::parse_prefix(f.data(), f.size(), 0x1000, kLow, kHigh).status() == koios::Status::BadFormat);
+}
