@@ -91,6 +91,17 @@ Status PageTable::map(u64 va, u64 pa, u64 size, Perm perm) {
   return Status::Ok;
 }
 
+Status PageTable::remap(u64 va, u64 pa, Perm perm) {
+  if ((va | pa) & (kPageSize - 1)) return Status::InvalidArgs;
+  bool r = has(perm, Perm::Read), w = has(perm, Perm::Write), x = has(perm, Perm::Execute);
+  if ((w && !r) || (w && x) || (!r && !x)) return Status::InvalidArgs;
+  auto pte = walk(va, false, 0);
+  if (!pte.ok() || (*pte.value() & kValid) == 0 || !is_leaf(*pte.value())) return Status::NotFound;
+  // One aligned store: a hart walking the table sees the old entry or the new, never a hole.
+  __atomic_store_n(pte.value(), pa_to_pte(pa) | leaf_bits(perm), __ATOMIC_RELEASE);
+  return Status::Ok;
+}
+
 Status PageTable::unmap(u64 va, u64 size) {
   if ((va | size) & (kPageSize - 1)) return Status::InvalidArgs;
   // Check first that no 2 MiB page is only partly covered, so nothing changes on an error.

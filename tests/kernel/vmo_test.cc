@@ -154,9 +154,9 @@ void tlb_shootdown_test(Context& ctx) {
   };
   // Until the readers have run (and cached the translation) on some other hart.
   CHECK_THAT(ctx, sleep_until([&] { return (harts_reading_a() & others) != 0; }, 2'000'000'000));
-  // Swap the page under them: the PTE changes here (unmap fences only this hart), then the fence.
-  CHECK_THAT(ctx, table.unmap(va, platform::kPageSize) == koios::Status::Ok);
-  CHECK_THAT(ctx, table.map(va, b.value(), platform::kPageSize, Perm::Read | Perm::Write) == koios::Status::Ok);
+  // Swap the page under them in one PTE store (a reader that walks the table meanwhile sees A or
+  // B, never a hole), then the fence.
+  CHECK_THAT(ctx, table.remap(va, b.value(), Perm::Read | Perm::Write) == koios::Status::Ok);
   platform::flush_tlb_all_harts(va, platform::kPageSize);
   g_phase.store(1, std::memory_order_release);
   CHECK_THAT(ctx, sleep_until([&] {

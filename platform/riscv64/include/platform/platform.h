@@ -137,6 +137,9 @@ class PageTable {
   // Maps [va, va+size) to [pa, pa+size); page aligned. W without R, or W with X, is refused.
   Status map(u64 va, u64 pa, u64 size, Perm perm);
   Status unmap(u64 va, u64 size);
+  // Points a present 4 KiB mapping at another page in one store (NotFound if absent); the caller
+  // fences, as after unmap.
+  Status remap(u64 va, u64 pa, Perm perm);
   Result<u64> translate(u64 va) const;  // physical address, NotFound when unmapped
   // Physical address of va if it is mapped with at least `perm` (User included), else
   // AccessDenied (mapped without it) or NotFound.
