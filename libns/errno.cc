@@ -9,7 +9,9 @@ const char* errno_name(Errno e) {
     case Errno::Perm: return "EPERM";
     case Errno::NoEnt: return "ENOENT";
     case Errno::Srch: return "ESRCH";
+    case Errno::Intr: return "EINTR";
     case Errno::TooBig: return "E2BIG";
+    case Errno::NoExec: return "ENOEXEC";
     case Errno::BadF: return "EBADF";
     case Errno::Child: return "ECHILD";
     case Errno::Again: return "EAGAIN";
@@ -22,9 +24,11 @@ const char* errno_name(Errno e) {
     case Errno::NotDir: return "ENOTDIR";
     case Errno::IsDir: return "EISDIR";
     case Errno::Inval: return "EINVAL";
+    case Errno::MFile: return "EMFILE";
     case Errno::NoSpc: return "ENOSPC";
     case Errno::Range: return "ERANGE";
     case Errno::NameTooLong: return "ENAMETOOLONG";
+    case Errno::NoSys: return "ENOSYS";
     case Errno::NotEmpty: return "ENOTEMPTY";
     case Errno::Loop: return "ELOOP";
     case Errno::NoMsg: return "ENOMSG";

@@ -10,7 +10,9 @@ enum class Errno : int {
   Perm = 1,          // EPERM
   NoEnt = 2,         // ENOENT
   Srch = 3,          // ESRCH
+  Intr = 4,          // EINTR
   TooBig = 7,        // E2BIG
+  NoExec = 8,        // ENOEXEC
   BadF = 9,          // EBADF
   Child = 10,        // ECHILD
   Again = 11,        // EAGAIN
@@ -23,9 +25,11 @@ enum class Errno : int {
   NotDir = 20,       // ENOTDIR
   IsDir = 21,        // EISDIR
   Inval = 22,        // EINVAL
+  MFile = 24,        // EMFILE
   NoSpc = 28,        // ENOSPC
   Range = 34,        // ERANGE
   NameTooLong = 36,  // ENAMETOOLONG
+  NoSys = 38,        // ENOSYS
   NotEmpty = 39,     // ENOTEMPTY
   Loop = 40,         // ELOOP
   NoMsg = 42,        // ENOMSG

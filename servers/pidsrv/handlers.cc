@@ -1,0 +1,276 @@
+// servers/pidsrv/handlers.cc: one function per request, and the dispatch that checks a message
+// before any of them sees it (size, op, handles), so a malformed request only ever gets an errno.
+#include "servers/pidsrv/handlers.h"
+
+#include <cstring>
+
+namespace pidsrv {
+
+using namespace proto::pid;
+
+namespace {
+
+template <typename R, typename V>
+Out<R> value_reply(const Result<V>& r) {
+  Out<R> out;
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  if (r.ok()) out.reply.value = static_cast<i32>(r.value());
+  return out;
+}
+
+Out<Reply> status_reply(const Status& s) {
+  Out<Reply> out;
+  out.reply.error = s.ok() ? Errno::Ok : s.error();
+  return out;
+}
+
+template <typename R>
+Out<R> token_reply(const Result<uint64_t>& r) {
+  Out<R> out;
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  if (r.ok()) out.reply.token = r.value();
+  return out;
+}
+
+template <typename R>
+Out<R> mask_reply(const Result<SigSet>& r) {
+  Out<R> out;
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  if (r.ok()) out.reply.mask = r.value();
+  return out;
+}
+
+// Checks every field a hostile client controls before anything is created.
+Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32_t handle_count, SpawnArgs* args) {
+  size_t path_len = strnlen(req.path, kMaxPath);
+  if (path_len == kMaxPath) return Errno::NameTooLong;
+  if (path_len == 0) return Errno::NoEnt;
+  if (req.strings_size > kMaxSpawnStrings) return Errno::TooBig;
+  if (req.argc > kMaxSpawnStrings || req.envc > kMaxSpawnStrings) return Errno::TooBig;
+  uint32_t nuls = 0;
+  for (uint32_t i = 0; i < req.strings_size; ++i) nuls += req.strings[i] == '\0';
+  if (nuls != req.argc + req.envc) return Errno::Inval;
+  if (req.strings_size > 0 && req.strings[req.strings_size - 1] != '\0') return Errno::Inval;
+  if (req.stdio_mask & ~7u) return Errno::Inval;
+  if (static_cast<uint32_t>(__builtin_popcount(req.stdio_mask)) != handle_count) return Errno::Inval;
+  args->path = req.path;
+  args->strings = req.strings;
+  args->strings_size = req.strings_size;
+  args->argc = req.argc;
+  args->envc = req.envc;
+  args->stdio_mask = req.stdio_mask;
+  args->stdio = handles;
+  return {};
+}
+
+template <typename R>
+void send_reply(KernelOps& kernel, Koid caller, const koios::MessageHeader& request, Out<R> out) {
+  if (!out.send) return;
+  out.reply.header = request;
+  kernel.send(caller, &out.reply, sizeof out.reply);
+}
+
+}  // namespace
+
+Out<Reply> handle_getpid(ProcessTable& t, Koid caller, const Request&) {
+  return value_reply<Reply>(t.getpid(caller));
+}
+
+Out<Reply> handle_getppid(ProcessTable& t, Koid caller, const Request&) {
+  return value_reply<Reply>(t.getppid(caller));
+}
+
+Out<Reply> handle_spawn(ProcessTable& t, Koid caller, const SpawnRequest& req, const koios::Handle* handles,
+                        uint32_t handle_count) {
+  SpawnArgs args;
+  Status parsed = parse_spawn(req, handles, handle_count, &args);
+  if (!parsed.ok()) return status_reply(parsed);
+  return value_reply<Reply>(t.spawn(caller, args, req.flags));
+}
+
+Out<Reply> handle_exec(ProcessTable& t, Koid caller, const SpawnRequest& req, const koios::Handle* handles,
+                       uint32_t handle_count) {
+  SpawnArgs args;
+  Status parsed = parse_spawn(req, handles, handle_count, &args);
+  if (!parsed.ok()) return status_reply(parsed);
+  if (req.flags != 0) return status_reply(Errno::Inval);
+  Out<Reply> out = status_reply(t.exec(caller, args));
+  out.send = out.reply.error != Errno::Ok;   // on success the caller is gone
+  return out;
+}
+
+Out<Reply> handle_exit(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  return status_reply(t.report_exit(caller, req.value));
+}
+
+Out<Reply> handle_kill(ProcessTable& t, Koid caller, const KillRequest& req) {
+  return status_reply(t.kill(caller, req.pid, req.sig));
+}
+
+Out<WaitReply> handle_wait(ProcessTable& t, Koid caller, const WaitRequest& req) {
+  Waiter w{req.header.txid, req.idtype, req.id, req.options, req.pidfd};
+  bool deferred = false;
+  auto r = t.wait(caller, w, &deferred);
+  Out<WaitReply> out;
+  out.send = !deferred;
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  if (r.ok()) {
+    out.reply.pid = r.value().pid;
+    out.reply.status = r.value().status;
+    out.reply.code = r.value().code;
+    out.reply.si_status = r.value().si_status;
+    out.reply.uid = r.value().uid;
+  }
+  return out;
+}
+
+Out<Reply> handle_setpgid(ProcessTable& t, Koid caller, const PidPairRequest& req) {
+  return status_reply(t.setpgid(caller, req.pid, req.pgid));
+}
+
+Out<Reply> handle_getpgid(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  return value_reply<Reply>(t.getpgid(caller, req.value));
+}
+
+Out<Reply> handle_setsid(ProcessTable& t, Koid caller, const Request&) {
+  return value_reply<Reply>(t.setsid(caller));
+}
+
+Out<Reply> handle_getsid(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  return value_reply<Reply>(t.getsid(caller, req.value));
+}
+
+Out<ListReply> handle_list(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  Out<ListReply> out;
+  auto r = t.list(caller, req.value, out.reply.procs, kListBatch);
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  out.reply.count = r.ok() ? r.value() : 0;
+  return out;
+}
+
+Out<Reply> handle_translate(ProcessTable& t, Koid caller, const TranslateRequest& req) {
+  return value_reply<Reply>(t.translate(caller, req.pid, req.from, req.to));
+}
+
+Out<TokenReply> handle_pidfd_open(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  return token_reply<TokenReply>(t.pidfd_open(caller, req.value));
+}
+
+Out<Reply> handle_pidfd_send_signal(ProcessTable& t, Koid caller, const TokenRequest& req) {
+  return status_reply(t.pidfd_send_signal(caller, req.token, req.sig));
+}
+
+Out<Reply> handle_pidfd_getpid(ProcessTable& t, Koid caller, const TokenRequest& req) {
+  return value_reply<Reply>(t.pidfd_getpid(caller, req.token));
+}
+
+Out<Reply> handle_close_token(ProcessTable& t, Koid caller, const TokenRequest& req) {
+  return status_reply(t.close_token(caller, req.token));
+}
+
+Out<SigActionReply> handle_sigaction(ProcessTable& t, Koid caller, const SigActionRequest& req) {
+  Out<SigActionReply> out;
+  auto r = t.sigaction(caller, req.sig, req.set ? &req.action : nullptr);
+  out.reply.error = r.ok() ? Errno::Ok : r.error();
+  if (r.ok()) out.reply.old = r.value();
+  return out;
+}
+
+Out<MaskReply> handle_sigprocmask(ProcessTable& t, Koid caller, const SigMaskRequest& req) {
+  return mask_reply<MaskReply>(t.sigprocmask(caller, req.how, req.set ? &req.mask : nullptr));
+}
+
+Out<Reply> handle_sigreturn(ProcessTable& t, Koid caller, const Request&) {
+  Out<Reply> out = status_reply(t.sigreturn(caller));
+  out.send = out.reply.error != Errno::Ok;   // on success the thread goes on where it was
+  return out;
+}
+
+Out<MaskReply> handle_sigpending(ProcessTable& t, Koid caller, const Request&) {
+  return mask_reply<MaskReply>(t.sigpending(caller));
+}
+
+Out<TokenReply> handle_open_pid_ns(ProcessTable& t, Koid caller, const PidNsRequest& req) {
+  if (req.for_children > 1) return token_reply<TokenReply>(Errno::Inval);
+  return token_reply<TokenReply>(t.open_pid_ns(caller, req.pid, req.for_children != 0));
+}
+
+Out<Reply> handle_setns(ProcessTable& t, Koid caller, const TokenRequest& req) {
+  return status_reply(t.setns(caller, req.token));
+}
+
+Out<Reply> handle_unshare(ProcessTable& t, Koid caller, const FlagsRequest& req) {
+  return status_reply(t.unshare(caller, req.flags));
+}
+
+Out<Reply> handle_set_subreaper(ProcessTable& t, Koid caller, const ValueRequest& req) {
+  if (req.value != 0 && req.value != 1) return status_reply(Errno::Inval);
+  return status_reply(t.set_subreaper(caller, req.value != 0));
+}
+
+bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* bytes, uint32_t size,
+              const koios::Handle* handles, uint32_t handle_count) {
+  koios::MessageHeader header;
+  if (size < sizeof header) return false;   // no txid to answer to: dropped
+  memcpy(&header, bytes, sizeof header);
+  auto op = static_cast<Op>(header.ordinal);
+  bool takes_handles = op == Op::Spawn || op == Op::Exec;
+  bool taken = false;
+  // The message is copied into the request type: the bytes may be unaligned or short.
+  auto call = [&](auto& request, auto&& handler) {
+    using Req = std::remove_reference_t<decltype(request)>;
+    if (size != sizeof(Req) || (!takes_handles && handle_count != 0)) {
+      send_reply(kernel, caller, header, status_reply(Errno::Inval));
+      return;
+    }
+    memcpy(&request, bytes, sizeof(Req));
+    table.begin_request(caller);
+    auto out = handler(request);
+    send_reply(kernel, caller, header, out);
+    table.finish_request();
+    if (takes_handles && out.reply.error == Errno::Ok) taken = true;
+  };
+  auto with = [&](auto tag, auto&& fn) {
+    static decltype(tag) request;   // big ones (SpawnRequest) stay off the stack
+    call(request, [&](auto& r) { return fn(table, caller, r); });
+  };
+  switch (op) {
+    case Op::GetPid: with(Request{}, handle_getpid); break;
+    case Op::GetPpid: with(Request{}, handle_getppid); break;
+    case Op::Spawn:
+      with(SpawnRequest{}, [&](ProcessTable& t, Koid c, const SpawnRequest& r) {
+        return handle_spawn(t, c, r, handles, handle_count);
+      });
+      break;
+    case Op::Exec:
+      with(SpawnRequest{}, [&](ProcessTable& t, Koid c, const SpawnRequest& r) {
+        return handle_exec(t, c, r, handles, handle_count);
+      });
+      break;
+    case Op::Exit: with(ValueRequest{}, handle_exit); break;
+    case Op::Kill: with(KillRequest{}, handle_kill); break;
+    case Op::Wait: with(WaitRequest{}, handle_wait); break;
+    case Op::SetPgid: with(PidPairRequest{}, handle_setpgid); break;
+    case Op::GetPgid: with(ValueRequest{}, handle_getpgid); break;
+    case Op::SetSid: with(Request{}, handle_setsid); break;
+    case Op::GetSid: with(ValueRequest{}, handle_getsid); break;
+    case Op::List: with(ValueRequest{}, handle_list); break;
+    case Op::TranslatePid: with(TranslateRequest{}, handle_translate); break;
+    case Op::PidfdOpen: with(ValueRequest{}, handle_pidfd_open); break;
+    case Op::PidfdSendSignal: with(TokenRequest{}, handle_pidfd_send_signal); break;
+    case Op::PidfdGetPid: with(TokenRequest{}, handle_pidfd_getpid); break;
+    case Op::CloseToken: with(TokenRequest{}, handle_close_token); break;
+    case Op::SigAction: with(SigActionRequest{}, handle_sigaction); break;
+    case Op::SigProcMask: with(SigMaskRequest{}, handle_sigprocmask); break;
+    case Op::SigReturn: with(Request{}, handle_sigreturn); break;
+    case Op::SigPending: with(Request{}, handle_sigpending); break;
+    case Op::OpenPidNs: with(PidNsRequest{}, handle_open_pid_ns); break;
+    case Op::SetNs: with(TokenRequest{}, handle_setns); break;
+    case Op::Unshare: with(FlagsRequest{}, handle_unshare); break;
+    case Op::SetSubreaper: with(ValueRequest{}, handle_set_subreaper); break;
+    default: send_reply(kernel, caller, header, status_reply(Errno::NoSys)); break;
+  }
+  return taken;
+}
+
+}  // namespace pidsrv

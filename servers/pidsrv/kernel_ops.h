@@ -1,0 +1,73 @@
+// servers/pidsrv/kernel_ops.h: everything the pidsrv core asks of the kernel, as one interface.
+// The core never makes a syscall: host tests implement this with a fake that records every call,
+// and the target's main.cc implements it with the syscalls (job_create, process_create/start,
+// task_kill, task_suspend + wait for Suspended, thread_read/write_state, task_resume, channel_write).
+// Objects are named by KoID; the implementation keeps the handles behind them.
+// Methods are virtual with failing defaults (not pure): the freestanding build has no
+// __cxa_pure_virtual, as in libns/allocator.h.
+#pragma once
+
+#include <cstdint>
+
+#include "koios/handle.h"
+#include "koios/task.h"
+#include "libns/result.h"
+#include "libns/types.h"
+
+namespace pidsrv {
+
+using ns::Errno;
+using ns::Koid;
+using ns::Result;
+using ns::Status;
+
+// What start_process needs besides the process: the image, its strings and its stdio. The
+// strings point into the request being handled; the handles are the ones that came with it.
+struct SpawnArgs {
+  const char* path;
+  const char* strings;   // argc strings then envc strings, each NUL-terminated
+  uint32_t strings_size;
+  uint32_t argc;
+  uint32_t envc;
+  uint32_t stdio_mask;          // bit n: fd n is given
+  const koios::Handle* stdio;   // one per bit of stdio_mask, lowest fd first
+};
+
+class KernelOps {
+ public:
+  // A new job under `parent` (pid namespaces are mirrored by jobs).
+  virtual Result<Koid> create_job(Koid parent) { (void)parent; return Errno::NoSys; }
+  // pidsrv no longer needs the job (its namespace's init was reaped): close its handle.
+  virtual void close_job(Koid job) { (void)job; }
+  // An empty, not yet started process in `job`.
+  virtual Result<Koid> create_process(Koid job, const char* name) { (void)job; (void)name; return Errno::NoSys; }
+  // Loads args.path into the process, sends its start-up message (argv, envp, stdio, a channel
+  // to pidsrv bound to this process) and starts it; answers the main thread's KoID. ENOENT when
+  // there is no such file, ENOEXEC when it is not a valid image. The stdio handles move into the
+  // new process on success; on failure they are still the request's (main.cc closes them).
+  virtual Result<Koid> start_process(Koid process, const SpawnArgs& args) {
+    (void)process; (void)args; return Errno::NoSys;
+  }
+  // task_kill of a job (everything in it and below) or of one process.
+  virtual Status kill_job(Koid job) { (void)job; return Errno::NoSys; }
+  virtual Status kill_process(Koid process) { (void)process; return Errno::NoSys; }
+  // pidsrv is done with a process (reaped, or discarded before it started): close its handles.
+  virtual void release_process(Koid process) { (void)process; }
+  // The signal-delivery contract: suspend returns once the thread is parked (a syscall it was
+  // blocked in has returned Interrupted); its registers can then be read and written; resume.
+  // Requests its process had queued on its pidsrv channel are dropped by the implementation:
+  // those calls returned Interrupted and the runtime makes them again.
+  virtual Status suspend_thread(Koid thread) { (void)thread; return Errno::NoSys; }
+  virtual Status read_state(Koid thread, koios::ThreadStateGeneral* regs) { (void)thread; (void)regs; return Errno::NoSys; }
+  virtual Status write_state(Koid thread, const koios::ThreadStateGeneral& regs) { (void)thread; (void)regs; return Errno::NoSys; }
+  virtual Status resume_thread(Koid thread) { (void)thread; return Errno::NoSys; }
+  // Every reply (dispatch sends them all this way, and a wait that blocked later): written on
+  // the client's channel. A client that does not read its replies only loses them (ShouldWait is dropped).
+  virtual void send(Koid client, const void* bytes, uint32_t size) { (void)client; (void)bytes; (void)size; }
+
+ protected:
+  KernelOps() = default;
+  ~KernelOps() = default;
+};
+
+}  // namespace pidsrv

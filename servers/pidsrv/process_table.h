@@ -1,0 +1,213 @@
+// servers/pidsrv/process_table.h: the pidsrv core. Linux processes over libns's pid model, keyed
+// by KoID: which kernel process is behind each pid, parent/child links and zombies (the
+// Registry's), wait statuses, stop/continue, signals (actions, masks, pending sets, delivery
+// through the kernel contract), pidfds and pid-namespace tokens, and the jobs that mirror the pid
+// namespaces. It never makes a syscall: everything it asks of the kernel goes through KernelOps.
+//
+// Identities: the Registry knows a process by its *ident*, the KoID of the first kernel process
+// that had the pid; exec replaces the kernel process but keeps the ident, so the pid stays. The
+// table maps the current kernel process KoID (the caller of a request) to its Entry.
+// Owned by pidsrv's main (or a test); all memory from the ns::Allocator it is given.
+#pragma once
+
+#include <cstdint>
+
+#include "libns/registry.h"
+#include "servers/pidsrv/kernel_ops.h"
+#include "servers/proto/pid.h"
+
+namespace pidsrv {
+
+using ns::Pid;
+using proto::pid::SigAction;
+using proto::pid::SigSet;
+
+inline constexpr uint32_t kMaxSignalFrames = 8;     // nested handlers per process
+inline constexpr uint32_t kMaxWaiters = 4;          // blocked waits per process
+inline constexpr uint32_t kMaxTokensPerClient = 64; // pidfds + namespace tokens (EMFILE beyond)
+
+// A wait that could not be answered yet; the reply goes out when a child changes state.
+struct Waiter {
+  uint32_t txid;
+  proto::pid::IdType idtype;
+  int32_t id;
+  uint32_t options;
+  uint64_t pidfd;
+};
+
+struct WaitResult {
+  Pid pid = 0;        // 0: WNOHANG and nothing to report
+  int32_t status = 0;
+  int32_t code = 0;
+  int32_t si_status = 0;
+  uint32_t uid = 0;
+};
+
+// The registers a handler interrupted, and the mask to restore, until its SigReturn.
+struct SignalFrame {
+  koios::ThreadStateGeneral regs;
+  SigSet blocked;
+};
+
+struct Token;
+
+// One process as pidsrv sees it. Created by spawn (or init()), freed when reaped.
+struct Entry {
+  enum class State : uint8_t { Running, Stopped, Zombie };
+  Koid ident = ns::kInvalidKoid;
+  Koid process = ns::kInvalidKoid;
+  Koid thread = ns::kInvalidKoid;
+  Koid ns = ns::kInvalidKoid;       // its active pid namespace
+  State state = State::Running;
+  int32_t status = 0;               // the wait status once a zombie
+  bool exit_reported = false;       // Op::Exit came before the kernel said it ended
+  bool stop_report = false;         // a stop WUNTRACED has not reported yet
+  bool cont_report = false;         // a continue WCONTINUED has not reported yet
+  int stop_sig = 0;
+  char name[proto::pid::kMaxName] = {};
+  SigAction actions[proto::pid::kSigMax] = {};   // index sig - 1
+  SigSet blocked = 0;
+  SigSet pending = 0;
+  SignalFrame frames[kMaxSignalFrames];
+  uint32_t nframes = 0;
+  Waiter waiters[kMaxWaiters];
+  uint32_t nwaiters = 0;
+  Token* tokens = nullptr;          // the tokens this client opened
+  uint32_t ntokens = 0;
+  // Deferred work: a parent to notify at the end of the current operation.
+  Entry* notify_next = nullptr;
+  bool notify_queued = false;
+  bool notify_sigchld = false;
+  bool deferred_signals = false;    // the current caller: act on its signals after the reply
+  Entry* victim_next = nullptr;     // an init's death: the processes it takes along
+};
+
+// A pidfd or a pid-namespace reference handed to a client.
+struct Token {
+  enum class Kind : uint8_t { Pidfd, PidNs };
+  uint64_t id = 0;
+  Kind kind = Kind::Pidfd;
+  Koid owner = ns::kInvalidKoid;    // ident of the client that opened it
+  ns::PidRef* pidref = nullptr;
+  ns::NsHandle* nshandle = nullptr;
+  Token* next = nullptr;            // in the owner's list
+};
+
+// A pid namespace that has a job: the job, the Registry handle that keeps the namespace alive
+// as long as the job, and the namespace's init.
+struct NsInfo {
+  Koid ns = ns::kInvalidKoid;
+  Koid job = ns::kInvalidKoid;
+  ns::NsHandle* hold = nullptr;
+  Koid init_ident = ns::kInvalidKoid;
+  bool root = false;
+};
+
+class ProcessTable {
+ public:
+  ProcessTable(ns::Allocator& alloc, KernelOps& kernel);
+  ~ProcessTable();
+  ProcessTable(const ProcessTable&) = delete;
+  ProcessTable& operator=(const ProcessTable&) = delete;
+
+  // Start-up: the model, the root pid namespace mirrored by `root_job`, and the root init (which
+  // the kernel started) as pid 1. ENOMEM, or EEXIST when called twice.
+  Status init(Koid root_job, Koid init_process, Koid init_thread, const char* name);
+
+  // ---- requests; `caller` is the kernel process KoID its channel is bound to ---------------
+  // Each request runs between begin_request and finish_request (dispatch does this): signals that
+  // would stop the caller's own thread act after its reply has been sent.
+  void begin_request(Koid caller);
+  void finish_request();
+
+  Result<Pid> getpid(Koid caller);
+  Result<Pid> getppid(Koid caller);
+  Result<Pid> spawn(Koid caller, const SpawnArgs& args, uint64_t flags);
+  Status exec(Koid caller, const SpawnArgs& args);           // Ok: the caller is gone, no reply
+  Status report_exit(Koid caller, int code);
+  Status kill(Koid caller, Pid pid, int sig);
+  // Ok with pid 0 and *deferred: the waiter is registered and will be answered via KernelOps::send.
+  Result<WaitResult> wait(Koid caller, const Waiter& w, bool* deferred);
+  Status setpgid(Koid caller, Pid pid, Pid pgid);
+  Result<Pid> getpgid(Koid caller, Pid pid);
+  Result<Pid> setsid(Koid caller);
+  Result<Pid> getsid(Koid caller, Pid pid);
+  Result<uint32_t> list(Koid caller, Pid after, proto::pid::ProcInfo* out, uint32_t max);
+  Result<Pid> translate(Koid caller, Pid pid, uint64_t from, uint64_t to);
+  Result<uint64_t> pidfd_open(Koid caller, Pid pid);
+  Status pidfd_send_signal(Koid caller, uint64_t token, int sig);
+  Result<Pid> pidfd_getpid(Koid caller, uint64_t token);
+  Status close_token(Koid caller, uint64_t token);
+  Result<SigAction> sigaction(Koid caller, int sig, const SigAction* set);
+  Result<SigSet> sigprocmask(Koid caller, uint32_t how, const SigSet* set);
+  Status sigreturn(Koid caller);                             // Ok: registers restored, no reply
+  Result<SigSet> sigpending(Koid caller);
+  Result<uint64_t> open_pid_ns(Koid caller, Pid pid, bool for_children);
+  Status setns(Koid caller, uint64_t token);
+  Status unshare(Koid caller, uint64_t flags);
+  Status set_subreaper(Koid caller, bool on);
+
+  // ---- events from the kernel -----------------------------------------------------------------
+  // A kernel process ended (main.cc waits for Terminated on each). Unknown KoIDs are ignored:
+  // a process replaced by exec, or one already counted dead.
+  void on_terminated(Koid process, koios::ProcessExitReason reason, int64_t code, uint64_t fault_cause);
+
+  // ---- inspection -----------------------------------------------------------------------------
+  struct Counts {
+    size_t entries, registry_processes, namespaces, ns_jobs, tokens, waiters, pidrefs, ns_handles;
+    bool operator==(const Counts&) const = default;
+  };
+  Counts counts() const;
+  ns::Registry& registry() { return reg_; }
+  Entry* find(Koid process) const;          // by current kernel process KoID
+  Entry* find_ident(Koid ident) const;
+  const NsInfo* ns_info(Koid ns) const;
+
+ private:
+  Entry* live(Koid caller) const;           // a non-zombie entry
+  ns::Process* proc(const Entry& e) const { return reg_.find_process(e.ident); }
+  Result<NsInfo*> job_for(ns::PidNamespace* ns);
+  void drop_ns_info(NsInfo* info);
+  Result<Token*> add_token(Entry& owner, Token::Kind kind);
+  Token* find_token(const Entry& owner, uint64_t id) const;
+  void close_token(Token* t);
+  void close_tokens(Entry& e);
+  void forget(Entry* e);
+  void undo_spawn(Entry* parent, Entry* child);
+
+  // Signals.
+  Status send_checked(Entry& sender, Entry& target, int sig);
+  bool may_signal(const Entry& sender, const Entry& target, int sig) const;
+  void generate(Entry& target, int sig);
+  void process_pending(Entry& e);
+  bool deliver_handler(Entry& e, int sig);
+  void terminate(Entry& e, int sig);
+  void stop(Entry& e, int sig);
+  void resume(Entry& e);
+  void drop_waiters(Entry& e) { e.nwaiters = 0; }
+
+  // Exit and notification.
+  void become_zombie(Entry& e, int32_t status);
+  void notify_parent(Entry& child, bool stopped_or_continued);
+  void queue_notify(Entry& parent, bool sigchld);
+  void flush_notifications();
+  void settle() { if (!in_request_) flush_notifications(); }   // outside dispatch: notify now
+  void reap(Entry& parent, Entry& child);
+  enum class WaitOutcome : uint8_t { Ready, NotYet };
+  Result<WaitOutcome> try_wait(Entry& parent, const Waiter& w, WaitResult* out);
+  void wake_waiters(Entry& parent);
+
+  ns::Allocator& alloc_;
+  KernelOps& kernel_;
+  ns::Registry reg_;
+  ns::KoidMap<Entry*> by_process_;
+  ns::KoidMap<Entry*> by_ident_;
+  ns::KoidMap<NsInfo*> ns_infos_;
+  ns::KoidMap<Token*> tokens_;
+  uint64_t next_token_ = 0;
+  Entry* notify_head_ = nullptr;
+  Entry* current_ = nullptr;
+  bool in_request_ = false;
+};
+
+}  // namespace pidsrv

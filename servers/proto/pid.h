@@ -1,0 +1,273 @@
+// servers/proto/pid.h: the pidsrv protocol (issue 6), declared once for pidsrv and every client
+// (the runtime's getpid/posix_spawn/execve/waitpid/kill/sigaction...). Each request is a
+// fixed-size struct that begins with a koios::MessageHeader whose ordinal is an Op; each reply
+// begins with the header (same txid) and an ns::Errno (Linux's numbering, libns/errno.h).
+// Signal numbers, wait options and wait statuses are Linux's, so the runtime passes them through.
+//
+// Every pid in a request or reply is a number in the caller's own pid namespace. Tokens (pidfds
+// and pid-namespace references) are 64-bit ids pidsrv mints; on the target they travel as kernel
+// token handles and pidsrv reads the id from the handle, so a client cannot forge one.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "koios/channel.h"
+#include "koios/handle.h"
+#include "libns/errno.h"
+
+namespace proto::pid {
+
+using koios::i32;
+using koios::u32;
+using koios::u64;
+
+// ---- Linux numbers -----------------------------------------------------------------------------
+
+// signal(7), x86/arm/riscv numbering (asm-generic/signal.h).
+inline constexpr int kSigHup = 1, kSigInt = 2, kSigQuit = 3, kSigIll = 4, kSigTrap = 5, kSigAbrt = 6,
+                     kSigBus = 7, kSigFpe = 8, kSigKill = 9, kSigUsr1 = 10, kSigSegv = 11, kSigUsr2 = 12,
+                     kSigPipe = 13, kSigAlrm = 14, kSigTerm = 15, kSigStkflt = 16, kSigChld = 17,
+                     kSigCont = 18, kSigStop = 19, kSigTstp = 20, kSigTtin = 21, kSigTtou = 22, kSigUrg = 23,
+                     kSigXcpu = 24, kSigXfsz = 25, kSigVtalrm = 26, kSigProf = 27, kSigWinch = 28, kSigIo = 29,
+                     kSigPwr = 30, kSigSys = 31, kSigRtMin = 32, kSigMax = 64;
+// A sigset_t of 64 signals: signal n is bit n-1, as in Linux.
+using SigSet = u64;
+constexpr SigSet sig_bit(int sig) { return SigSet{1} << (sig - 1); }
+
+// sigaction(2): handler values and flags.
+inline constexpr u64 kSigDfl = 0, kSigIgn = 1;
+inline constexpr u64 kSaNoCldStop = 0x1, kSaNoCldWait = 0x2, kSaSigInfo = 0x4, kSaRestorer = 0x04000000,
+                     kSaOnStack = 0x08000000, kSaRestart = 0x10000000, kSaNoDefer = 0x40000000,
+                     kSaResetHand = 0x80000000;
+inline constexpr u64 kSaKnownFlags = kSaNoCldStop | kSaNoCldWait | kSaSigInfo | kSaRestorer | kSaOnStack |
+                                     kSaRestart | kSaNoDefer | kSaResetHand;
+// sigprocmask(2) how.
+inline constexpr u32 kSigBlock = 0, kSigUnblock = 1, kSigSetMask = 2;
+
+// wait(2) options and waitid idtypes.
+inline constexpr u32 kWNoHang = 0x1, kWUntraced = 0x2, kWStopped = 0x2, kWExited = 0x4, kWContinued = 0x8,
+                     kWNoWait = 0x01000000;
+inline constexpr u32 kWaitKnownOptions = kWNoHang | kWStopped | kWExited | kWContinued | kWNoWait;
+enum class IdType : u32 { All = 0, Pid = 1, Pgid = 2, Pidfd = 3 };
+// siginfo's si_code for SIGCHLD / waitid.
+inline constexpr i32 kCldExited = 1, kCldKilled = 2, kCldDumped = 3, kCldTrapped = 4, kCldStopped = 5,
+                     kCldContinued = 6;
+
+// The wait status word, as glibc's W* macros decode it.
+constexpr i32 wait_status_exited(int code) { return (code & 0xff) << 8; }
+constexpr i32 wait_status_signaled(int sig, bool core = false) { return (sig & 0x7f) | (core ? 0x80 : 0); }
+constexpr i32 wait_status_stopped(int sig) { return ((sig & 0xff) << 8) | 0x7f; }
+inline constexpr i32 kWaitStatusContinued = 0xffff;
+constexpr bool wifexited(i32 s) { return (s & 0x7f) == 0; }
+constexpr int wexitstatus(i32 s) { return (s >> 8) & 0xff; }
+constexpr bool wifsignaled(i32 s) { return (s & 0x7f) != 0 && (s & 0x7f) != 0x7f; }
+constexpr int wtermsig(i32 s) { return s & 0x7f; }
+constexpr bool wifstopped(i32 s) { return (s & 0xff) == 0x7f; }
+constexpr int wstopsig(i32 s) { return (s >> 8) & 0xff; }
+constexpr bool wifcontinued(i32 s) { return s == kWaitStatusContinued; }
+
+// clone(2) flags accepted by Spawn and Unshare (Linux's value).
+inline constexpr u64 kCloneNewPid = 0x20000000;
+
+// ---- limits --------------------------------------------------------------------------------------
+
+inline constexpr u32 kMaxPath = 256;            // PATH in the boot filesystem, NUL included
+inline constexpr u32 kMaxSpawnStrings = 4096;   // argv then envp, each NUL-terminated
+inline constexpr u32 kMaxName = 16;             // comm, like Linux's TASK_COMM_LEN
+inline constexpr u32 kMaxLevels = 33;           // pid namespace levels 0..32
+inline constexpr u32 kListBatch = 8;            // processes per List reply
+
+// ---- operations -------------------------------------------------------------------------------
+
+enum class Op : u32 {
+  GetPid = 1,           // -> Reply.value = pid
+  GetPpid = 2,          // -> Reply.value = ppid, 0 when the parent is outside the caller's namespace
+  Spawn = 3,            // SpawnRequest -> Reply.value = the child's pid
+  Exec = 4,             // SpawnRequest -> no reply on success (the caller is replaced), else Reply
+  Exit = 5,             // ValueRequest{code} -> Reply: the exit status, sent just before process_exit
+  Kill = 6,             // KillRequest -> Reply
+  Wait = 7,             // WaitRequest -> WaitReply (may come later; none if a signal interrupts it)
+  SetPgid = 8,          // PidPairRequest{pid, pgid} -> Reply
+  GetPgid = 9,          // ValueRequest{pid} -> Reply.value
+  SetSid = 10,          // Request -> Reply.value = the new sid
+  GetSid = 11,          // ValueRequest{pid} -> Reply.value
+  List = 12,            // ValueRequest{after pid} -> ListReply
+  TranslatePid = 13,    // TranslateRequest -> Reply.value
+  PidfdOpen = 14,       // ValueRequest{pid} -> TokenReply
+  PidfdSendSignal = 15, // TokenRequest{token, sig} -> Reply
+  PidfdGetPid = 16,     // TokenRequest{token} -> Reply.value (ESRCH once reaped)
+  CloseToken = 17,      // TokenRequest{token} -> Reply
+  SigAction = 18,       // SigActionRequest -> SigActionReply (the old action)
+  SigProcMask = 19,     // SigMaskRequest -> MaskReply (the old mask)
+  SigReturn = 20,       // Request -> no reply on success: the interrupted registers come back
+  SigPending = 21,      // Request -> MaskReply
+  OpenPidNs = 22,       // PidNsRequest -> TokenReply
+  SetNs = 23,           // TokenRequest{token} -> Reply (the caller's next children enter it)
+  Unshare = 24,         // FlagsRequest{kCloneNewPid} -> Reply
+  SetSubreaper = 25,    // ValueRequest{0 or 1} -> Reply
+};
+
+// Requests with no argument (GetPid, GetPpid, SetSid, SigReturn, SigPending).
+struct Request {
+  koios::MessageHeader header;
+};
+struct ValueRequest {
+  koios::MessageHeader header;
+  i32 value;
+};
+struct PidPairRequest {
+  koios::MessageHeader header;
+  i32 pid;
+  i32 pgid;
+};
+struct FlagsRequest {
+  koios::MessageHeader header;
+  u64 flags;
+};
+struct KillRequest {
+  koios::MessageHeader header;
+  i32 pid;   // > 0 one process, 0 the caller's group, -1 every one it may signal, < -1 group -pid
+  i32 sig;   // 0 checks existence and permission only
+};
+struct TokenRequest {
+  koios::MessageHeader header;
+  u64 token;
+  i32 sig;   // PidfdSendSignal only
+  u32 reserved;
+};
+// Spawn and Exec: the program at `path` in the boot filesystem with `argc` argv strings then
+// `envc` envp strings in `strings`. The stdio handles travel with the message, in fd order, one
+// per bit of stdio_mask (bit 0: fd 0 ...). flags: kCloneNewPid makes the child pid 1 of a new
+// pid namespace (Spawn only).
+struct SpawnRequest {
+  koios::MessageHeader header;
+  u64 flags;
+  u32 argc;
+  u32 envc;
+  u32 strings_size;
+  u32 stdio_mask;
+  char path[kMaxPath];
+  char strings[kMaxSpawnStrings];
+};
+struct WaitRequest {
+  koios::MessageHeader header;
+  IdType idtype;
+  i32 id;         // a pid, a pgid (0: the caller's group), unused for All
+  u32 options;    // kWExited etc.; waitpid adds kWExited itself
+  u32 reserved;
+  u64 pidfd;      // IdType::Pidfd: the token
+};
+// rt_sigaction: handler is kSigDfl, kSigIgn or an address; restorer is the runtime's trampoline
+// (required with a handler). The handler runs as described in servers/pidsrv/README.md.
+struct SigAction {
+  u64 handler;
+  u64 flags;
+  SigSet mask;
+  u64 restorer;
+};
+struct SigActionRequest {
+  koios::MessageHeader header;
+  i32 sig;
+  u32 set;        // 0: only read the old action
+  SigAction action;
+};
+struct SigMaskRequest {
+  koios::MessageHeader header;
+  u32 how;        // kSigBlock, kSigUnblock, kSigSetMask
+  u32 set;        // 0: only read the old mask
+  SigSet mask;
+};
+// `pid` as seen in the namespace of token `from` (0: the caller's), expressed in `to` (0: the caller's).
+struct TranslateRequest {
+  koios::MessageHeader header;
+  i32 pid;
+  u32 reserved;
+  u64 from;
+  u64 to;
+};
+// A reference to the pid namespace of process `pid` (0: the caller): its active one, or with
+// for_children set the one its next children enter (/proc/PID/ns/pid_for_children).
+struct PidNsRequest {
+  koios::MessageHeader header;
+  i32 pid;
+  u32 for_children;
+};
+
+struct Reply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  i32 value;
+};
+struct TokenReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 reserved;
+  u64 token;
+};
+struct MaskReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 reserved;
+  SigSet mask;
+};
+struct SigActionReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 reserved;
+  SigAction old;
+};
+// pid 0 with error Ok: WNOHANG and nothing to report.
+struct WaitReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  i32 pid;
+  i32 status;     // the wait status word (wifexited & co.)
+  i32 code;       // si_code: kCldExited ...
+  i32 si_status;  // exit code or signal
+  u32 uid;        // the child's real uid in the caller's user namespace
+};
+
+enum class ProcState : u32 { Running = 'R', Stopped = 'T', Zombie = 'Z' };
+// One line of ps. nspid[0..levels) are the process's pids from the caller's level down to its own
+// (/proc/PID/status's NSpid as the caller's namespace shows it).
+struct ProcInfo {
+  i32 pid, ppid, pgid, sid;
+  u32 uid;
+  ProcState state;
+  u32 levels;
+  char name[kMaxName];
+  i32 nspid[kMaxLevels];
+};
+// Up to kListBatch processes with pids above the request's `after`, in pid order; count 0: done.
+struct ListReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 count;
+  ProcInfo procs[kListBatch];
+};
+
+template <typename M>
+inline constexpr bool kIsMessage = std::is_trivially_copyable_v<M> && std::is_standard_layout_v<M> &&
+                                   __builtin_offsetof(M, header) == 0 && sizeof(M) <= koios::kMaxMessageBytes;
+static_assert(kIsMessage<Request> && sizeof(Request) == 8);
+static_assert(kIsMessage<ValueRequest> && sizeof(ValueRequest) == 12);
+static_assert(kIsMessage<PidPairRequest> && sizeof(PidPairRequest) == 16);
+static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
+static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
+static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 24);
+static_assert(kIsMessage<SpawnRequest> && sizeof(SpawnRequest) == 32 + kMaxPath + kMaxSpawnStrings);
+static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 32);
+static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);
+static_assert(kIsMessage<SigMaskRequest> && sizeof(SigMaskRequest) == 24);
+static_assert(kIsMessage<TranslateRequest> && sizeof(TranslateRequest) == 32);
+static_assert(kIsMessage<PidNsRequest> && sizeof(PidNsRequest) == 16);
+static_assert(kIsMessage<Reply> && sizeof(Reply) == 16);
+static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 24);
+static_assert(kIsMessage<MaskReply> && sizeof(MaskReply) == 24);
+static_assert(kIsMessage<SigActionReply> && sizeof(SigActionReply) == 48);
+static_assert(kIsMessage<WaitReply> && sizeof(WaitReply) == 32);
+static_assert(sizeof(ProcInfo) == 44 + 4 * kMaxLevels);
+static_assert(kIsMessage<ListReply> && sizeof(ListReply) == 16 + kListBatch * sizeof(ProcInfo));
+
+}  // namespace proto::pid
