@@ -34,11 +34,19 @@ koios::Status spawn_user_program(const char* name, koios::u64 arg, UserRun* run,
   RefPtr<Process> process = TRY(Process::create(name, job));
   koios::u64 entry = TRY(process->aspace().load(file.data, file.size));
   if (start_handle != nullptr && *start_handle) arg = TRY(process->handles().add(std::move(*start_handle)));
-  // FIXME(#4): the start-up message (koios/startup.h) replaces these two registers.
+  // Kernel-started test programs get a1 = their own process and a2 = their job (programs started
+  // from user space get a start-up message instead, koios/startup.h). Once the process holds a
+  // handle to itself, only its end breaks that cycle: on any failure below, it is killed.
   koios::Handle self = TRY(process->handles().add(process, Process::kDefaultRights));
-  koios::Handle job_handle = TRY(process->handles().add(std::move(job), Job::kDefaultRights));
-  RefPtr<UserThread> thread = TRY(UserThread::create(process, name));
-  TRY(thread->start(entry, UserAspace::kStackTop, arg, self, /*first=*/true, job_handle));
+  auto started = [&]() -> koios::Status {
+    koios::Handle job_handle = TRY(process->handles().add(std::move(job), Job::kDefaultRights));
+    RefPtr<UserThread> thread = TRY(UserThread::create(process, name));
+    return thread->start(entry, UserAspace::kStackTop, arg, self, /*first=*/true, job_handle);
+  }();
+  if (started != koios::Status::Ok) {
+    process->kill();
+    return started;
+  }
   run->process = std::move(process);
   return koios::Status::Ok;
 }

@@ -11,13 +11,25 @@ koios::Status ExceptionChannel::create(KernelHandle* out) {
     if (kernel_end_ && kernel_end_->peer_alive()) return koios::Status::AlreadyExists;
   }
   auto pair = TRY(Channel::create());
-  Guard guard(lock_);
-  // Checked again: another thread may have bound one meanwhile.
-  if (kernel_end_ && kernel_end_->peer_alive()) return koios::Status::AlreadyExists;
-  kernel_end_ = std::move(pair.first);
+  RefPtr<Channel> old;  // dropped after the lock: dropping may close handles in its queue
+  {
+    Guard guard(lock_);
+    // Checked again: another thread may have bound one meanwhile.
+    if (kernel_end_ && kernel_end_->peer_alive()) return koios::Status::AlreadyExists;
+    old = std::move(kernel_end_);
+    kernel_end_ = std::move(pair.first);
+  }
   // The handler's end may be passed on (a debugger hands it to a helper), so Transfer is kept.
-  *out = KernelHandle(std::move(pair.second), Channel::kDefaultRights);
+  *out = KernelHandle(std::move(pair.second), kHandlerRights);
   return koios::Status::Ok;
+}
+
+void ExceptionChannel::reset() {
+  RefPtr<Channel> old;
+  {
+    Guard guard(lock_);
+    old = std::move(kernel_end_);
+  }
 }
 
 koios::Result<RefPtr<Channel>> ExceptionChannel::deliver(const koios::ExceptionReport& report, KernelHandle thread) {

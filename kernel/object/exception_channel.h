@@ -18,6 +18,11 @@ class ExceptionChannel {
   // which reports PeerClosed if the handler goes away. NotFound when no handler is bound (or it is
   // gone, or its queue is full): try the next slot.
   koios::Result<RefPtr<Channel>> deliver(const koios::ExceptionReport& report, KernelHandle thread);
+  // The task has ended: the handler sees PeerClosed and nothing more arrives. Idempotent.
+  void reset();
+  // The handler's end: it reads reports and may pass the end on; it cannot write (nothing would
+  // ever read the kernel's end, so writes could only pin memory).
+  static constexpr koios::Rights kHandlerRights = Channel::kDefaultRights & ~koios::Rights::Write;
 
  private:
   SpinLock lock_;

@@ -96,6 +96,9 @@ void Process::remove_thread(UserThread* thread, ProcessThreadEnd how) {
         reason_recorded_ = true;
         reason_ = ProcessExitReason::Exited;
       }
+      // Dying from here: no thread may start between now and finish() below.
+      state_ = State::Dying;
+      stopping_.store(true, std::memory_order_release);
       last = true;
     }
   }
@@ -157,9 +160,37 @@ void Process::finish() {
   }
   // Its handles may name the process itself (or things that hold it): closing them breaks the cycles.
   handles_.close_all();
+  exception_channel_.reset();
   job_->remove_process(this);
+  {
+    Guard guard(lock());
+    update_signals_locked(koios::Signals::None, koios::Signals::Terminated);
+  }
+  release_aspace_if_unused();
+}
+
+void Process::on_core_created() {
   Guard guard(lock());
-  update_signals_locked(koios::Signals::None, koios::Signals::Terminated);
+  ++cores_;
+}
+
+void Process::on_core_gone() {
+  {
+    Guard guard(lock());
+    --cores_;
+  }
+  release_aspace_if_unused();
+}
+
+// A dead process keeps no memory, whoever still holds a handle to it (a zombie's parent, say): its
+// pages go once it is finished and no kernel thread of it is left to run on its page table.
+void Process::release_aspace_if_unused() {
+  {
+    Guard guard(lock());
+    if (!finished_ || cores_ != 0 || aspace_released_) return;
+    aspace_released_ = true;
+  }
+  aspace_->destroy();
 }
 
 void Process::on_zero_handles() {

@@ -55,6 +55,10 @@ class Process final : public KernelObject {
   // ends the process.
   void remove_thread(UserThread* thread, ProcessThreadEnd how);
   ExceptionChannel& exception_channel() { return exception_channel_; }
+  // Kernel threads (kernel::Thread) of this process, running or not yet reaped: the address space
+  // is released once the process is finished and the last of them is gone.
+  void on_core_created();
+  void on_core_gone();
 
   // process_exit: records the code (the first reason recorded wins) and stops every thread.
   void exit(koios::i64 return_code);
@@ -81,6 +85,7 @@ class Process final : public KernelObject {
   void begin_dying(koios::ProcessExitReason reason, koios::i64 code, koios::u64 cause);
   // Everything is stopped: close handles, leave the job, assert Terminated. Runs once.
   void finish();
+  void release_aspace_if_unused();
 
   RefPtr<UserAspace> aspace_;
   HandleTable handles_;
@@ -96,6 +101,8 @@ class Process final : public KernelObject {
   koios::u32 threads_ = 0, started_threads_ = 0;
   bool reason_recorded_ = false;
   bool finished_ = false;
+  koios::u32 cores_ = 0;
+  bool aspace_released_ = false;
   koios::ProcessExitReason reason_ = koios::ProcessExitReason::None;
   koios::i64 return_code_ = 0;
   koios::u64 fault_cause_ = 0;

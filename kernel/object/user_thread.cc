@@ -170,7 +170,7 @@ void UserThread::checkpoint(platform::TrapFrame& frame) {
   }
 }
 
-bool UserThread::report_exception(platform::TrapFrame& frame) {
+UserThread::ExceptionOutcome UserThread::report_exception(platform::TrapFrame& frame) {
   koios::ExceptionReport report{process_->koid(), koid(), frame.scause, frame.sepc, frame.stval};
   ExceptionChannel* slots[2 + Job::kMaxDepth + 1];
   koios::u32 count = 0;
@@ -179,44 +179,58 @@ bool UserThread::report_exception(platform::TrapFrame& frame) {
   for (Job* job = &process_->job(); job != nullptr && count < sizeof slots / sizeof slots[0]; job = job->parent())
     slots[count++] = &job->exception_channel();
 
+  {
+    Guard guard(lock());
+    exception_resumed_ = false;  // once: a resume that lands between two slots still counts
+    parked_ = true;
+    frame_ = &frame;
+    state_ = ThreadState::BlockedException;
+    update_signals_locked(Signals::Running, Signals::None);
+  }
+  ExceptionOutcome outcome = ExceptionOutcome::Unhandled;
   for (koios::u32 i = 0; i < count; ++i) {
     {
       Guard guard(lock());
-      if (kill_requested_) return false;
-      exception_resumed_ = false;
-      parked_ = true;
-      frame_ = &frame;
-      state_ = ThreadState::BlockedException;
-      update_signals_locked(Signals::Running, Signals::None);
+      if (kill_requested_) {
+        outcome = ExceptionOutcome::Killed;
+        break;
+      }
+      if (exception_resumed_) {
+        outcome = ExceptionOutcome::Resumed;
+        break;
+      }
     }
     KernelHandle self(RefPtr<KernelObject>::from_existing(this), kExceptionRights);
     auto delivered = slots[i]->deliver(report, std::move(self));
-    if (delivered.ok()) {
-      RefPtr<Channel> end = std::move(delivered.value());
-      // Wait for the handler: resumed, killed, or its end closed (then the next slot is tried).
-      WakeOnPeerClosed watch(Scheduler::current());
-      end->add_observer(&watch);
-      for (;;) {
-        {
-          Guard guard(lock());
-          if (exception_resumed_ || kill_requested_) break;
+    if (!delivered.ok()) continue;
+    RefPtr<Channel> end = std::move(delivered.value());
+    // Wait for the handler: resumed, killed, or its end closed (then the next slot is tried).
+    WakeOnPeerClosed watch(Scheduler::current());
+    end->add_observer(&watch);
+    for (;;) {
+      {
+        Guard guard(lock());
+        if (kill_requested_) {
+          outcome = ExceptionOutcome::Killed;
+          break;
         }
-        if (!end->peer_alive()) break;
-        Scheduler::block();
+        if (exception_resumed_) {
+          outcome = ExceptionOutcome::Resumed;
+          break;
+        }
       }
-      end->remove_observer(&watch);
+      if (!end->peer_alive()) break;
+      Scheduler::block();
     }
-    Guard guard(lock());
-    bool resumed = exception_resumed_ && !kill_requested_;
-    if (resumed || kill_requested_ || i + 1 == count) {
-      parked_ = false;
-      frame_ = nullptr;
-      state_ = ThreadState::Running;
-      update_signals_locked(Signals::None, Signals::Running);
-      return resumed;
-    }
+    end->remove_observer(&watch);
+    if (outcome != ExceptionOutcome::Unhandled) break;
   }
-  return false;
+  Guard guard(lock());
+  parked_ = false;
+  frame_ = nullptr;
+  state_ = ThreadState::Running;
+  update_signals_locked(Signals::None, Signals::Running);
+  return outcome;
 }
 
 Status UserThread::create_exception_channel(KernelHandle* out) { return exception_channel_.create(out); }
@@ -228,6 +242,7 @@ void UserThread::cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) con
 }
 
 void UserThread::on_core_exit() {
+  exception_channel_.reset();
   {
     Guard guard(lock());
     final_cpu_ticks_ = core_->cpu_ticks();

@@ -60,9 +60,13 @@ class UserThread final : public KernelObject {
   // killed, parks it while suspended.
   void checkpoint(platform::TrapFrame& frame);
   // Called by the thread itself at a fault it could not resolve otherwise: reports the fault to
-  // the first exception channel there is and waits for the handler. True when the handler resumed
-  // it (return to user mode with the frame as the handler left it); false means kill the process.
-  bool report_exception(platform::TrapFrame& frame);
+  // the first exception channel there is and waits for the handler.
+  enum class ExceptionOutcome : koios::u8 {
+    Resumed,    // return to user mode with the frame as the handler left it
+    Killed,     // the thread (or its process) was killed meanwhile: only this thread ends here
+    Unhandled,  // no handler took it: the process is killed with reason Fault
+  };
+  ExceptionOutcome report_exception(platform::TrapFrame& frame);
   // CPU time in ticks: on a hart, and of that in the kernel (kept after the thread ends).
   void cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const;
   // Called by the kernel thread as it ends (it never runs user code again).

@@ -58,7 +58,8 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
 Thread* Scheduler::pop_locked() {
   Thread* prev = nullptr;
   Thread* t = g_head;
-  while (t != nullptr && !budget::may_run(t->cgroup_slot())) {
+  // A stopped (killed, suspended) thread runs whatever its budget, so it can reach its checkpoint.
+  while (t != nullptr && !budget::may_run(t->cgroup_slot()) && !t->interrupted()) {
     prev = t;
     t = t->next_;
   }
@@ -280,10 +281,13 @@ void Scheduler::exit_current() {
   if (cur->user_thread_ != nullptr) {
     bool irq = platform::interrupts_disable();
     koios::u64 now = platform::time_ticks();
-    cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
-                          std::memory_order_relaxed);
-    cur->on_cpu_since_ = now;
-    if (cur->in_kernel_) cur->on_leave_to_user(now);  // closes its kernel time; it never returns
+    if (cur->in_kernel_) {
+      cur->on_leave_to_user(now);  // closes both counts; it never returns to user mode
+    } else {
+      cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
+                            std::memory_order_relaxed);
+      cur->on_cpu_since_ = now;
+    }
     platform::interrupts_restore(irq);
     cur->user_thread_->on_core_exit();
   }

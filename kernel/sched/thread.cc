@@ -41,6 +41,7 @@ koios::Result<Thread*> Thread::create_user(RefPtr<Process> process, const char* 
   Thread* t = TRY(create(name, &Thread::user_start, nullptr));
   t->arg_ = t;
   t->aspace_ = &process->aspace();
+  process->on_core_created();
   t->process_ = std::move(process);
   // The top of the kernel stack holds the user frame (trap.S puts it there on every trap), so the
   // thread's kernel code starts below it. Zeroed: until user_start fills it, it says "no FP state".
@@ -65,7 +66,7 @@ void Thread::user_start(void* self) {
   frame->x[11] = t->user_arg2_;
   frame->x[12] = t->user_arg3_;
   // Suspended or killed before its first instruction: stop here like at any return to user mode.
-  if (t->user_thread_ != nullptr) t->user_thread_->checkpoint(*frame);
+  while (t->user_thread_ != nullptr && t->user_thread_->stop_requested()) t->user_thread_->checkpoint(*frame);
   platform_return_to_user(frame);
 }
 
@@ -83,6 +84,9 @@ Thread::~Thread() {
   // hart still runs on it (threads are destroyed only after being switched away from). Released
   // before the count drops, so "no threads left" implies "their processes are gone too".
   user_thread_ref_ = RefPtr<UserThread>();
+  // No hart runs on its page table any more (threads are destroyed only after being switched
+  // away from, or never started): the process may release its address space.
+  if (process_) process_->on_core_gone();
   process_ = RefPtr<Process>();
   if (owns_stack_) g_live_threads.fetch_sub(1);
 }

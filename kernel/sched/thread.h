@@ -72,7 +72,10 @@ class Thread {
     in_kernel_ = true;
     in_kernel_since_ = now;
   }
+  // Closes both counts at the same instant, so a reader never sees more system than total time.
   void on_leave_to_user(koios::u64 now) {
+    cpu_ticks_.store(cpu_ticks_.load(std::memory_order_relaxed) + (now - on_cpu_since_), std::memory_order_relaxed);
+    on_cpu_since_ = now;
     system_ticks_.store(system_ticks_.load(std::memory_order_relaxed) + (now - in_kernel_since_),
                         std::memory_order_relaxed);
     in_kernel_ = false;

@@ -46,11 +46,15 @@ koios::Status install_pair(PeerPair<T> pair, UserPtr<koios::Handle> out0, UserPt
 }
 
 // A name argument (process_create, thread_create): at most max - 1 bytes are kept (longer names
-// are cut, as Zircon does), NUL-terminated.
+// are cut, as Zircon does), NUL-terminated, and anything but printable ASCII becomes '?' (names
+// reach the kernel log and the console).
 inline koios::Status copy_name_in(UserPtr<const char> name, koios::u32 size, char* out, koios::usize max) {
   koios::usize n = size < max - 1 ? size : max - 1;
   if (n > 0) TRY(name.copy_in(out, n));
   out[n] = 0;
+  for (koios::usize i = 0; i < n; ++i)
+    if (out[i] == 0) break;
+    else if (out[i] < 0x20 || out[i] > 0x7e) out[i] = '?';
   return koios::Status::Ok;
 }
 

@@ -56,9 +56,14 @@ void on_user_fault(platform::TrapFrame& frame) {
   if (handle_user_page_fault(*Scheduler::current()->user_aspace(), frame)) return;  // demand paging, copy on write
   platform::interrupts_enable();  // a handler may take its time
   UserThread& thread = *Scheduler::current()->user_thread();
-  if (thread.report_exception(frame)) {
-    platform::interrupts_disable();
-    return;  // resumed by its handler, perhaps with new registers
+  switch (thread.report_exception(frame)) {
+    case UserThread::ExceptionOutcome::Resumed:
+      platform::interrupts_disable();
+      return;  // resumed by its handler, perhaps with new registers
+    case UserThread::ExceptionOutcome::Killed:
+      Scheduler::exit_current();  // a kill of this thread (or of its process) ends only it here
+    case UserThread::ExceptionOutcome::Unhandled:
+      break;
   }
   LOG_WARN("%s: killed by %s at pc 0x%lx (address 0x%lx)", Scheduler::current()->name(),
            platform::trap_cause_name(frame.scause), frame.sepc, frame.stval);
@@ -71,7 +76,9 @@ void on_enter_from_user() { Scheduler::current()->on_enter_from_user(platform::t
 void on_return_to_user(platform::TrapFrame& frame) {
   Thread* core = Scheduler::current();
   UserThread* thread = core->user_thread();
-  if (thread != nullptr && thread->stop_requested()) {
+  // Checked again with interrupts off after each stop: a request that arrives later sends an
+  // IPI, which traps as soon as the thread is back in user mode.
+  while (thread != nullptr && thread->stop_requested()) {
     platform::interrupts_enable();
     thread->checkpoint(frame);
     platform::interrupts_disable();

@@ -50,8 +50,8 @@ platform_thread_trampoline:
   j 1b
 
 /* User FP state: f0-f31 then fcsr (platform::kFpStateWords doublewords). Each first turns FP
- * access on in sstatus.FS: the kernel runs with whatever FS the trapped user thread had, and
- * never uses FP itself, so this does not disturb anything of its own. */
+ * access on in sstatus.FS, and off again at the end, so that any FP instruction the kernel itself
+ * might contain traps. (The user thread's own FS is in its TrapFrame; sret restores it.) */
   .globl platform_fp_save
   .balign 4
 /* platform_fp_save(u64* area) */
@@ -92,6 +92,7 @@ platform_fp_save:
   fsd f31, 248(a0)
   frcsr t1
   sd t1, 256(a0)
+  csrc sstatus, t0                /* off again: the kernel itself must never use FP */
   ret
 
   .globl platform_fp_restore
@@ -134,4 +135,5 @@ platform_fp_restore:
   fld f31, 248(a0)
   ld t1, 256(a0)
   fscsr t1
+  csrc sstatus, t0                /* off again: the kernel itself must never use FP */
   ret
