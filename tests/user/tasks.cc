@@ -219,6 +219,19 @@ int run(Handle self, Handle job) {
   EXPECT(74, koios::task_resume(faulting) == Status::Ok);
   EXPECT(75, wait_for(t, Signals::Terminated) == Status::Ok);
   EXPECT(76, g_recovered == 1);
+  EXPECT(77, koios::channel_write(exceptions, 0, "x", 1, nullptr, 0) == Status::AccessDenied);  // read-only
+  koios::handle_close(faulting);
+  koios::handle_close(exceptions);
+  koios::handle_close(t);
+
+  // A handler that kills the faulting thread ends only that thread; the process goes on.
+  EXPECT(78, new_thread(self, "faulter-2", &t) == Status::Ok);
+  EXPECT(79, koios::task_create_exception_channel(t, 0, &exceptions) == Status::Ok);
+  EXPECT(85, koios::thread_start(t, entry_of(faulter), stack_top(4), 0, 0) == Status::Ok);
+  EXPECT(86, wait_for(exceptions, Signals::Readable) == Status::Ok);
+  EXPECT(87, koios::channel_read(exceptions, 0, &report, &faulting, sizeof report, 1, &sizes) == Status::Ok);
+  EXPECT(88, koios::task_kill(faulting) == Status::Ok);
+  EXPECT(89, wait_for(t, Signals::Terminated) == Status::Ok);
   koios::handle_close(faulting);
   koios::handle_close(exceptions);
   koios::handle_close(t);
