@@ -10,6 +10,7 @@ enum class Errno : int {
   Perm = 1,          // EPERM
   NoEnt = 2,         // ENOENT
   Srch = 3,          // ESRCH
+  Io = 5,            // EIO
   TooBig = 7,        // E2BIG
   BadF = 9,          // EBADF
   Child = 10,        // ECHILD
@@ -23,12 +24,18 @@ enum class Errno : int {
   NotDir = 20,       // ENOTDIR
   IsDir = 21,        // EISDIR
   Inval = 22,        // EINVAL
+  NFile = 23,        // ENFILE
+  MFile = 24,        // EMFILE
+  FBig = 27,         // EFBIG
   NoSpc = 28,        // ENOSPC
+  Rofs = 30,         // EROFS
   Range = 34,        // ERANGE
   NameTooLong = 36,  // ENAMETOOLONG
+  NoSys = 38,        // ENOSYS
   NotEmpty = 39,     // ENOTEMPTY
   Loop = 40,         // ELOOP
   NoMsg = 42,        // ENOMSG
+  Overflow = 75,     // EOVERFLOW
   Users = 87,        // EUSERS
   AddrInUse = 98,    // EADDRINUSE
   OpNotSupp = 95,    // EOPNOTSUPP

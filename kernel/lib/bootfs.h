@@ -1,16 +1,14 @@
 // kernel/lib/bootfs.h: the boot filesystem, a read-only archive of programs linked into the
-// image (kernel/tools/mkbootfs.py writes it). Layout, little endian:
-//   header  "KBFS" u32 version(1) u32 count u32 reserved
-//   entries count x { char name[48] (NUL-padded), u64 offset (from the header), u64 size }
-//   data    each file 4 KiB aligned, so a loader could map it in place
+// image (kernel/tools/mkbootfs.py writes it). The layout is koios/bootfs.h's, shared with mountsrv.
 #pragma once
 
+#include "koios/bootfs.h"
 #include "koios/result.h"
 #include "koios/types.h"
 
 namespace kernel::bootfs {
 
-inline constexpr koios::usize kNameMax = 48;
+inline constexpr koios::usize kNameMax = koios::kBootfsNameMax;
 
 struct File {
   const char* name;
