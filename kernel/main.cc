@@ -13,6 +13,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/console.h"
 #include "kernel/monitor.h"
+#include "kernel/mountsrv_boot.h"
 #include "kernel/object/job.h"
 #include "kernel/object/channel.h"
 #include "kernel/object/resource.h"
@@ -240,6 +241,7 @@ void run_requested_program(const BootArgs& args) {
 
   run_requested_fault(args);
   run_requested_benchmark(args);
+  run_with_mountsrv(args);
   run_requested_program(args);
   monitor::run();
 }
