@@ -13,6 +13,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/console.h"
 #include "kernel/monitor.h"
+#include "kernel/mountsrv_boot.h"
 #include "kernel/object/job.h"
 #include "kernel/object/channel.h"
 #include "kernel/object/resource.h"
@@ -270,6 +271,7 @@ void start_init_from_command_line(const BootArgs& args) {
 
   run_requested_fault(args);
   run_requested_benchmark(args);
+  run_with_mountsrv(args);
   run_requested_program(args);
   start_init_from_command_line(args);
   monitor::run();

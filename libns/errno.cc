@@ -10,6 +10,7 @@ const char* errno_name(Errno e) {
     case Errno::NoEnt: return "ENOENT";
     case Errno::Srch: return "ESRCH";
     case Errno::Intr: return "EINTR";
+    case Errno::Io: return "EIO";
     case Errno::TooBig: return "E2BIG";
     case Errno::NoExec: return "ENOEXEC";
     case Errno::BadF: return "EBADF";
@@ -24,14 +25,18 @@ const char* errno_name(Errno e) {
     case Errno::NotDir: return "ENOTDIR";
     case Errno::IsDir: return "EISDIR";
     case Errno::Inval: return "EINVAL";
+    case Errno::NFile: return "ENFILE";
     case Errno::MFile: return "EMFILE";
+    case Errno::FBig: return "EFBIG";
     case Errno::NoSpc: return "ENOSPC";
+    case Errno::Rofs: return "EROFS";
     case Errno::Range: return "ERANGE";
     case Errno::NameTooLong: return "ENAMETOOLONG";
     case Errno::NoSys: return "ENOSYS";
     case Errno::NotEmpty: return "ENOTEMPTY";
     case Errno::Loop: return "ELOOP";
     case Errno::NoMsg: return "ENOMSG";
+    case Errno::Overflow: return "EOVERFLOW";
     case Errno::Users: return "EUSERS";
     case Errno::OpNotSupp: return "EOPNOTSUPP";
     case Errno::AddrInUse: return "EADDRINUSE";

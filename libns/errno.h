@@ -11,6 +11,7 @@ enum class Errno : int {
   NoEnt = 2,         // ENOENT
   Srch = 3,          // ESRCH
   Intr = 4,          // EINTR
+  Io = 5,            // EIO
   TooBig = 7,        // E2BIG
   NoExec = 8,        // ENOEXEC
   BadF = 9,          // EBADF
@@ -25,14 +26,18 @@ enum class Errno : int {
   NotDir = 20,       // ENOTDIR
   IsDir = 21,        // EISDIR
   Inval = 22,        // EINVAL
+  NFile = 23,        // ENFILE
   MFile = 24,        // EMFILE
+  FBig = 27,         // EFBIG
   NoSpc = 28,        // ENOSPC
+  Rofs = 30,         // EROFS
   Range = 34,        // ERANGE
   NameTooLong = 36,  // ENAMETOOLONG
   NoSys = 38,        // ENOSYS
   NotEmpty = 39,     // ENOTEMPTY
   Loop = 40,         // ELOOP
   NoMsg = 42,        // ENOMSG
+  Overflow = 75,     // EOVERFLOW
   Users = 87,        // EUSERS
   AddrInUse = 98,    // EADDRINUSE
   OpNotSupp = 95,    // EOPNOTSUPP

@@ -67,3 +67,27 @@ inline Result<Entry> find(const void* head, usize head_size, u64 archive_size, c
 }
 
 }  // namespace koios::bootfs
+
+namespace koios {
+
+// The same layout as structs, for readers that copy the header and entries out of an image they
+// cannot map (servers/mountsrv reads the boot filesystem vmo piecewise).
+inline constexpr u32 kBootfsVersion = 1;
+inline constexpr usize kBootfsNameMax = bootfs::kNameMax;  // with the terminating NUL
+
+struct BootfsHeader {
+  char magic[4];     // "KBFS"
+  u32 version;       // kBootfsVersion
+  u32 count;         // entries that follow
+  u32 reserved;
+};
+static_assert(sizeof(BootfsHeader) == bootfs::kHeaderSize);
+
+struct BootfsEntry {
+  char name[kBootfsNameMax];
+  u64 offset;
+  u64 size;
+};
+static_assert(sizeof(BootfsEntry) == bootfs::kEntrySize);
+
+}  // namespace koios
