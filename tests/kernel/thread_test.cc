@@ -176,7 +176,7 @@ void user_programs_test(Context& ctx) {
     ctx.check(code == kExitKilledByFault - 15, "a store to its own code kills it with a store page fault");
     ctx.check(run_user_program("objects", 0, 5'000'000'000, &code) == koios::Status::Ok, "objects runs");
     ctx.check(code == 0, "handles, rights, events, channels and waits behave (objects' exit code names the rule)");
-    ctx.check(run_user_program("tasks", 0, 10'000'000'000, &code) == koios::Status::Ok, "tasks runs");
+    ctx.check(run_user_program("tasks", 0, 120'000'000'000, &code) == koios::Status::Ok, "tasks runs");
     if (code != 0) LOG_ERROR("tasks: check %ld failed", static_cast<long>(code));
     ctx.check(code == 0, "threads, suspend, thread state, exceptions, jobs and process_exit behave");
     ctx.check(run_user_program("waits", 0, 10'000'000'000, &code) == koios::Status::Ok, "waits runs");
