@@ -105,6 +105,8 @@ int role_ns_level(int level, int driver_pid) {
     errno = 0;
     int r = kill(driver_pid, 0);
     check("kill_invisible_pid_esrch", r == -1 && errno == ESRCH);
+    // Its own process group tells the driver its lines are out (so the console order is fixed).
+    (void)setpgid(0, 0);
     for (;;) pause();
   }
   char next[8], driver[16];
@@ -131,7 +133,7 @@ void nested_namespaces() {
     (void)for_each_process([&](const ProcInfo& p) {
       if (p.levels == 2 && p.pid == a) top = p;
       if (p.levels == 3) mid = p;
-      if (p.levels == 4) { deep = p; levels_seen = 4; }
+      if (p.levels == 4 && p.pgid == p.pid) { deep = p; levels_seen = 4; }
     });
     if (levels_seen < 4) sleep_ms(5);
   }
