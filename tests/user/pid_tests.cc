@@ -15,6 +15,8 @@
 //   sigstop_sigcont_wuntraced     SIGSTOP is seen by WUNTRACED, SIGCONT by WCONTINUED
 //   exec_keeps_pid                execve's new image has the same pid, and its exit is the pid's
 //   pidfd_refuses_recycled_pid    a pidfd of a reaped child answers ESRCH, also after more spawns
+//   hostile_client_does_not_stall_pidsrv  a client floods pidsrv without reading replies and sends
+//                                 junk: the others are still served
 //   spawn_exit_wait_1000_counts   1,000 posix_spawn/exit/waitpid cycles leave pidsrv's counts
 //                                 (Stats) and the kernel's exactly where they were (full only)
 #include <cerrno>
@@ -392,6 +394,42 @@ void pidfd_recycled() {
   check("pidfd_refuses_recycled_pid", ok && e1 == ESRCH && e2 == ESRCH && e3 == ESRCH && alive, detail);
 }
 
+// ---- hostile clients -------------------------------------------------------------------------------
+
+// Floods pidsrv with requests it never reads the replies of (its queue fills: pidsrv drops the
+// rest), and with malformed ones; then says so and waits to be killed.
+int role_flood() {
+  Handle ch = koios::pid_channel();
+  Request req{{0, u32(Op::GetPid)}};
+  u32 sent = 0;
+  for (int i = 0; i < 600; ++i) {
+    if (koios::channel_write(ch, 0, &req, sizeof req, nullptr, 0) == Status::Ok) ++sent;
+    else sleep_ms(1);   // pidsrv's side is full for a moment: it reads in turns
+  }
+  koios::u8 junk[3] = {1, 2, 3};
+  (void)koios::channel_write(ch, 0, junk, sizeof junk, nullptr, 0);
+  KillRequest bad{{0, 9999}, 1, 9};
+  (void)koios::channel_write(ch, 0, &bad, sizeof bad, nullptr, 0);
+  write_line(sent > 300 ? "flooded\n" : "short\n");
+  for (;;) pause();
+}
+
+void hostile_client() {
+  koios::OwnedPair out = koios::make_socket().value();
+  int c = spawn_role("flood", nullptr, nullptr, 0, kInvalidHandle, out.second.release());
+  LineReader r{out.first.get(), {}, 0};
+  const char* line = c > 0 ? r.next(20000) : "";
+  bool flooded = std::strcmp(line, "flooded") == 0;
+  // Everyone else is still served, at once.
+  koios::i64 t0 = now_ns();
+  bool served = getpid() > 0 && getppid() == 1;
+  koios::i64 took_ms = (now_ns() - t0) / 1'000'000;
+  bool killed = c > 0 && kill(c, SIGKILL) == 0 && wait_code(c) == -1000 - SIGKILL;
+  char detail[80];
+  std::snprintf(detail, sizeof detail, "(%s, served %d in %ld ms, killed %d)", line, served, long(took_ms), killed);
+  check("hostile_client_does_not_stall_pidsrv", flooded && served && killed, detail);
+}
+
 // ---- 1,000 cycles ------------------------------------------------------------------------------
 
 Handle g_info = kInvalidHandle;
@@ -460,6 +498,7 @@ int driver(bool full) {
   stop_continue();
   exec_keeps_pid();
   pidfd_recycled();
+  hostile_client();
   if (full) churn();
   std::printf("pid_tests: %d failed\n", g_failures);
   return g_failures;
@@ -481,5 +520,6 @@ int main(int argc, char** argv) {
   if (std::strcmp(role, "sleeper") == 0) return role_sleeper();
   if (std::strcmp(role, "exec") == 0) return role_exec();
   if (std::strcmp(role, "exec-check") == 0) return role_exec_check(a1);
+  if (std::strcmp(role, "flood") == 0) return role_flood();
   return driver(std::strcmp(role, "full") == 0);
 }
