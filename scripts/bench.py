@@ -67,7 +67,8 @@ def fail(msg, vm=None):
 
 # User-mode benchmark programs in the boot filesystem; `bench=NAME` runs one after the self-tests
 # and it prints its own BENCH line (kernel/main.cc, tests/user/).
-GUEST_PROGRAMS = ["null_syscall", "channel_call_16B", "socket_pingpong_16B", "ipc_parts", "process_spawn_exit_wait"]
+GUEST_PROGRAMS = ["null_syscall", "channel_call_16B", "socket_pingpong_16B", "ipc_parts", "process_spawn_exit_wait",
+                  "process_pid_bench"]
 
 
 def koios_guest(fig, image, smp, icount, bootargs):

@@ -1,14 +1,17 @@
 // servers/init/main.cc: the first user process. The kernel starts it from the boot filesystem with
 // the root job, the root resource and the boot filesystem vmo (kernel/user_program.cc start_init).
-// Until the servers and the shell exist (issues 6 and 7) it runs the user-space test suite: each
-// program of kTests in a child job of its own, one `init: NAME ok` or `init: NAME FAIL (...)` line
-// each and a summary; then it tells the kernel on its bootstrap channel that start-up is done (the
-// kernel's monitor takes the console from there) and stays alive, holding the root capabilities.
+// It starts pidsrv first (and is pid 1 of the root pid namespace), then, until the other servers
+// and the shell exist (issues 6 and 7), runs the user-space test suite through pidsrv: one
+// `init: NAME ok` or `init: NAME FAIL (...)` line per program and a summary; then it tells the
+// kernel on its bootstrap channel that start-up is done (the kernel's monitor takes the console
+// from there) and stays alive, holding the root capabilities and watching pidsrv.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "koios/resource.h"
+#include "linux_signal.h"
+#include "process.h"
 #include "runtime.h"
 #include "spawn.h"
 #include "syscalls.h"
@@ -23,6 +26,9 @@ using koios::Status;
 // argv {name, "quick" or "full"} (full adds the long checks), a job to spawn in, the boot
 // filesystem, and the info resource (for kernel-wide counts).
 constexpr const char* kTests[] = {"spawn_basics", "multiproc"};
+// pidsrv's suite (many processes, namespaces and signals: about a second under TCG) runs only when
+// asked, with init.tests=pid or init.tests=full, to keep the default boot within its budget.
+constexpr const char* kPidTests = "pid_tests";
 // Generous: a suite program spawns a thousand processes, and TCG may get little host time.
 constexpr koios::i64 kTestTimeoutNs = 240'000'000'000;
 
@@ -41,7 +47,8 @@ const char* reason_text(koios::ProcessExitReason reason) {
   }
 }
 
-// Runs one test program to its end in a job of its own under `parent`; true when it exited 0.
+// Runs one test program to its end through pidsrv, with a job of its own under `parent` for its
+// own children (the kernel-level tests spawn with koios::spawn); true when it exited 0.
 bool run_test(const char* name, const char* mode, Handle parent, const koios::Bootfs& bootfs, Handle info_resource) {
   Handle raw = koios::kInvalidHandle;
   if (Status s = koios::job_create(parent, 0, &raw); s != Status::Ok) {
@@ -49,38 +56,58 @@ bool run_test(const char* name, const char* mode, Handle parent, const koios::Bo
     return false;
   }
   OwnedHandle job(raw);
-  Handle job_for_child = koios::kInvalidHandle, fs_for_child = koios::kInvalidHandle,
-         info_for_child = koios::kInvalidHandle;
-  (void)koios::handle_duplicate(job.get(), koios::Rights::SameRights, &job_for_child);
-  (void)koios::handle_duplicate(bootfs.vmo(), koios::Rights::SameRights, &fs_for_child);
-  (void)koios::handle_duplicate(info_resource, koios::Rights::SameRights, &info_for_child);
-  koios::SpawnHandle extra[] = {
-      {job_for_child, koios::StartupHandleKind::Job, 0},
-      {fs_for_child, koios::StartupHandleKind::BootfsVmo, 0},
-      {info_for_child, koios::StartupHandleKind::Resource, static_cast<koios::u32>(koios::ResourceKind::Info)},
-  };
+  koios::SpawnOptions options;
+  (void)koios::handle_duplicate(job.get(), koios::Rights::SameRights, &options.extra_handles[0]);
+  (void)koios::handle_duplicate(bootfs.vmo(), koios::Rights::SameRights, &options.extra_handles[1]);
+  (void)koios::handle_duplicate(info_resource, koios::Rights::SameRights, &options.extra_handles[2]);
+  options.extra[0] = {koios::u32(koios::StartupHandleKind::Job), 0};
+  options.extra[1] = {koios::u32(koios::StartupHandleKind::BootfsVmo), 0};
+  options.extra[2] = {koios::u32(koios::StartupHandleKind::Resource), koios::u32(koios::ResourceKind::Info)};
+  options.extra_count = 3;
   const char* argv[] = {name, mode, nullptr};
-  auto process = koios::spawn(job.get(), bootfs, name, argv, nullptr, extra, 3);
-  if (!process.ok()) {
-    std::printf("init: %s FAIL (spawn: %s)\n", name, koios::status_name(process.status()));
+  int pid = 0;
+  if (int e = koios::pid_spawn(name, argv, nullptr, options, &pid); e != 0) {
+    std::printf("init: %s FAIL (spawn: errno %d)\n", name, e);
     return false;
   }
-  auto info = koios::wait_process(process.value().get(), now_ns() + kTestTimeoutNs);
-  if (!info.ok()) {
-    // Timed out (or the wait failed): kill its whole job, so nothing of it runs on.
-    (void)koios::task_kill(job.get());
-    std::printf("init: %s FAIL (wait: %s; killed)\n", name, koios::status_name(info.status()));
-    return false;
-  }
-  const koios::InfoProcess& p = info.value();
+  // waitpid with a deadline: the request by hand, so that a hung test cannot hang the boot.
+  proto::pid::WaitRequest w{};
+  w.idtype = proto::pid::IdType::Pid;
+  w.id = pid;
+  w.options = proto::pid::kWExited;
+  proto::pid::WaitReply reply{};
+  Status s = Status::Interrupted;
+  while (s == Status::Interrupted)
+    s = koios::call(koios::pid_channel(), koios::u32(proto::pid::Op::Wait), w, &reply, now_ns() + kTestTimeoutNs);
   (void)koios::task_kill(job.get());  // anything it left running
-  if (p.exit_reason == koios::ProcessExitReason::Exited && p.return_code == 0) {
+  if (s != Status::Ok || reply.error != ns::Errno::Ok) {
+    // Timed out (or pidsrv is gone): kill it; its late reply is read and dropped.
+    (void)kill(pid, SIGKILL);
+    koios::Signals seen{};
+    if (koios::object_wait_one(koios::pid_channel(), koios::Signals::Readable, now_ns() + 5'000'000'000, &seen) ==
+        Status::Ok) {
+      koios::MessageSizes sizes{};
+      (void)koios::channel_read(koios::pid_channel(), 0, &reply, nullptr, sizeof reply, 0, &sizes);
+    }
+    std::printf("init: %s FAIL (wait: %s; killed)\n", name, koios::status_name(s != Status::Ok ? s : Status::Internal));
+    return false;
+  }
+  int status = reply.status;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     std::printf("init: %s ok\n", name);
     return true;
   }
-  std::printf("init: %s FAIL (%s, code %ld, cause %lu)\n", name, reason_text(p.exit_reason),
-              static_cast<long>(p.return_code), static_cast<unsigned long>(p.fault_cause));
+  if (WIFEXITED(status)) std::printf("init: %s FAIL (exited, code %d)\n", name, WEXITSTATUS(status));
+  else std::printf("init: %s FAIL (killed by signal %d)\n", name, WTERMSIG(status));
   return false;
+}
+
+// pidsrv's end, whenever it comes: logged and shown, never silently restarted.
+void report_pidsrv_death(Handle pidsrv) {
+  auto info = koios::wait_process(pidsrv, koios::kDeadlineInfinite);
+  if (!info.ok()) return;
+  std::printf("init: pidsrv died (%s, code %ld, cause %lu); not restarted\n", reason_text(info.value().exit_reason),
+              static_cast<long>(info.value().return_code), static_cast<unsigned long>(info.value().fault_cause));
 }
 
 }  // namespace
@@ -108,11 +135,25 @@ int main(int, char**, char**) {
   // The kernel passes init.tests=full from its command line: the long checks too.
   const char* tests = std::getenv("init.tests");
   const char* mode = tests != nullptr && std::strcmp(tests, "full") == 0 ? "full" : "quick";
+  bool pid_tests = tests != nullptr && (std::strcmp(tests, "full") == 0 || std::strcmp(tests, "pid") == 0);
   std::printf("init: started; %u programs in the boot filesystem; %s tests\n", bootfs.value().count(), mode);
+
+  // pidsrv first: init becomes pid 1 of the root pid namespace, and every program after it is
+  // started through pidsrv.
+  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self());
+  if (!pidsrv.ok()) {
+    std::printf("init: cannot start pidsrv: %s\n", koios::status_name(pidsrv.status()));
+    return 1;
+  }
+  std::printf("init: pidsrv started; init is pid %d\n", getpid());
 
   unsigned passed = 0, failed = 0;
   for (const char* name : kTests) {
     if (run_test(name, mode, root_job, bootfs.value(), info_resource)) ++passed;
+    else ++failed;
+  }
+  if (pid_tests) {
+    if (run_test(kPidTests, mode, root_job, bootfs.value(), info_resource)) ++passed;
     else ++failed;
   }
   std::printf("init: user tests: %u passed, %u failed\n", passed, failed);
@@ -121,5 +162,6 @@ int main(int, char**, char**) {
   koios::MessageHeader done{0, 1};
   (void)koios::channel_write(koios::bootstrap_channel(), 0, &done, sizeof done, nullptr, 0);
   // init never ends: it holds the root job and resource (the servers and the shell come here).
+  report_pidsrv_death(pidsrv.value().get());
   for (;;) (void)koios::clock_nanosleep(koios::kDeadlineInfinite);
 }

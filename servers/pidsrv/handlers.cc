@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "koios/startup.h"
+
 namespace pidsrv {
 
 using namespace proto::pid;
@@ -52,7 +54,22 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
   if (nuls != req.argc + req.envc) return Errno::Inval;
   if (req.strings_size > 0 && req.strings[req.strings_size - 1] != '\0') return Errno::Inval;
   if (req.stdio_mask & ~7u) return Errno::Inval;
-  if (static_cast<uint32_t>(__builtin_popcount(req.stdio_mask)) != handle_count) return Errno::Inval;
+  if (req.extra_count > kMaxSpawnExtra || req.reserved != 0) return Errno::Inval;
+  for (uint32_t i = 0; i < req.extra_count; ++i) {
+    // Only handles whose meaning the child cannot confuse with what pidsrv gives it.
+    switch (static_cast<koios::StartupHandleKind>(req.extra[i].kind)) {
+      case koios::StartupHandleKind::Job: case koios::StartupHandleKind::Resource:
+      case koios::StartupHandleKind::BootfsVmo: case koios::StartupHandleKind::User:
+      case koios::StartupHandleKind::Token:
+        break;
+      case koios::StartupHandleKind::Server:
+        if (req.extra[i].arg == static_cast<uint32_t>(koios::StartupServer::Pid)) return Errno::Inval;
+        break;
+      default: return Errno::Inval;
+    }
+  }
+  if (static_cast<uint32_t>(__builtin_popcount(req.stdio_mask)) + req.extra_count != handle_count)
+    return Errno::Inval;
   args->path = req.path;
   args->strings = req.strings;
   args->strings_size = req.strings_size;
@@ -60,6 +77,8 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
   args->envc = req.envc;
   args->stdio_mask = req.stdio_mask;
   args->stdio = handles;
+  args->extra_count = req.extra_count;
+  args->extra = req.extra;
   return {};
 }
 
@@ -208,6 +227,23 @@ Out<Reply> handle_set_subreaper(ProcessTable& t, Koid caller, const ValueRequest
   return status_reply(t.set_subreaper(caller, req.value != 0));
 }
 
+Out<StatsReply> handle_stats(ProcessTable& t, KernelOps& kernel, Koid caller, const Request&) {
+  Out<StatsReply> out;
+  if (!t.find(caller)) { out.reply.error = Errno::Srch; return out; }
+  ProcessTable::Counts c = t.counts();
+  out.reply.entries = c.entries;
+  out.reply.registry_processes = c.registry_processes;
+  out.reply.namespaces = c.namespaces;
+  out.reply.ns_jobs = c.ns_jobs;
+  out.reply.tokens = c.tokens;
+  out.reply.waiters = c.waiters;
+  out.reply.pidrefs = c.pidrefs;
+  out.reply.ns_handles = c.ns_handles;
+  out.reply.clients = kernel.client_count();
+  out.reply.handles = kernel.handle_count();
+  return out;
+}
+
 bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* bytes, uint32_t size,
               const koios::Handle* handles, uint32_t handle_count) {
   koios::MessageHeader header;
@@ -268,6 +304,9 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
     case Op::SetNs: with(TokenRequest{}, handle_setns); break;
     case Op::Unshare: with(FlagsRequest{}, handle_unshare); break;
     case Op::SetSubreaper: with(ValueRequest{}, handle_set_subreaper); break;
+    case Op::Stats:
+      with(Request{}, [&](ProcessTable& t, Koid c, const Request& r) { return handle_stats(t, kernel, c, r); });
+      break;
     default: send_reply(kernel, caller, header, status_reply(Errno::NoSys)); break;
   }
   return taken;

@@ -52,5 +52,6 @@ Out<proto::pid::TokenReply> handle_open_pid_ns(ProcessTable&, Koid caller, const
 Out<proto::pid::Reply> handle_setns(ProcessTable&, Koid caller, const proto::pid::TokenRequest&);
 Out<proto::pid::Reply> handle_unshare(ProcessTable&, Koid caller, const proto::pid::FlagsRequest&);
 Out<proto::pid::Reply> handle_set_subreaper(ProcessTable&, Koid caller, const proto::pid::ValueRequest&);
+Out<proto::pid::StatsReply> handle_stats(ProcessTable&, KernelOps&, Koid caller, const proto::pid::Request&);
 
 }  // namespace pidsrv

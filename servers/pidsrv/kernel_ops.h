@@ -13,6 +13,7 @@
 #include "koios/task.h"
 #include "libns/result.h"
 #include "libns/types.h"
+#include "servers/proto/pid.h"
 
 namespace pidsrv {
 
@@ -30,7 +31,9 @@ struct SpawnArgs {
   uint32_t argc;
   uint32_t envc;
   uint32_t stdio_mask;          // bit n: fd n is given
-  const koios::Handle* stdio;   // one per bit of stdio_mask, lowest fd first
+  const koios::Handle* stdio;   // one per bit of stdio_mask, lowest fd first, then the extras
+  uint32_t extra_count = 0;     // start-up handles after the stdio ones (proto::pid::SpawnExtra)
+  const proto::pid::SpawnExtra* extra = nullptr;
 };
 
 class KernelOps {
@@ -64,6 +67,9 @@ class KernelOps {
   // Every reply (dispatch sends them all this way, and a wait that blocked later): written on
   // the client's channel. A client that does not read its replies only loses them (ShouldWait is dropped).
   virtual void send(Koid client, const void* bytes, uint32_t size) { (void)client; (void)bytes; (void)size; }
+  // For Stats: processes with a pidsrv channel, and kernel handles held.
+  virtual uint64_t client_count() const { return 0; }
+  virtual uint64_t handle_count() const { return 0; }
 
  protected:
   KernelOps() = default;

@@ -77,6 +77,7 @@ inline constexpr u32 kMaxSpawnStrings = 4096;   // argv then envp, each NUL-term
 inline constexpr u32 kMaxName = 16;             // comm, like Linux's TASK_COMM_LEN
 inline constexpr u32 kMaxLevels = 33;           // pid namespace levels 0..32
 inline constexpr u32 kListBatch = 8;            // processes per List reply
+inline constexpr u32 kMaxSpawnExtra = 4;        // start-up handles besides stdio in one Spawn
 
 // ---- operations -------------------------------------------------------------------------------
 
@@ -106,6 +107,7 @@ enum class Op : u32 {
   SetNs = 23,           // TokenRequest{token} -> Reply (the caller's next children enter it)
   Unshare = 24,         // FlagsRequest{kCloneNewPid} -> Reply
   SetSubreaper = 25,    // ValueRequest{0 or 1} -> Reply
+  Stats = 26,           // Request -> StatsReply: pidsrv's own counts (tests check they come back)
 };
 
 // Requests with no argument (GetPid, GetPpid, SetSid, SigReturn, SigPending).
@@ -136,10 +138,17 @@ struct TokenRequest {
   i32 sig;   // PidfdSendSignal only
   u32 reserved;
 };
+// One start-up handle besides stdio (koios/startup.h's kind and arg). Only kinds that carry
+// authority the caller already holds: Job, Resource, BootfsVmo, User, Token, and Server other
+// than Pid (pidsrv gives each child its own). Process, Thread, RootVmar and Fd are refused.
+struct SpawnExtra {
+  u32 kind;
+  u32 arg;
+};
 // Spawn and Exec: the program at `path` in the boot filesystem with `argc` argv strings then
 // `envc` envp strings in `strings`. The stdio handles travel with the message, in fd order, one
-// per bit of stdio_mask (bit 0: fd 0 ...). flags: kCloneNewPid makes the child pid 1 of a new
-// pid namespace (Spawn only).
+// per bit of stdio_mask (bit 0: fd 0 ...), then `extra_count` handles described by `extra`.
+// flags: kCloneNewPid makes the child pid 1 of a new pid namespace (Spawn only).
 struct SpawnRequest {
   koios::MessageHeader header;
   u64 flags;
@@ -147,6 +156,9 @@ struct SpawnRequest {
   u32 envc;
   u32 strings_size;
   u32 stdio_mask;
+  u32 extra_count;
+  u32 reserved;
+  SpawnExtra extra[kMaxSpawnExtra];
   char path[kMaxPath];
   char strings[kMaxSpawnStrings];
 };
@@ -228,6 +240,16 @@ struct WaitReply {
   u32 uid;        // the child's real uid in the caller's user namespace
 };
 
+// pidsrv's table sizes (ProcessTable::Counts) and the kernel handles it holds for its clients.
+struct StatsReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 reserved;
+  u64 entries, registry_processes, namespaces, ns_jobs, tokens, waiters, pidrefs, ns_handles;
+  u64 clients;    // processes with a pidsrv channel
+  u64 handles;    // kernel handles pidsrv holds
+};
+
 enum class ProcState : u32 { Running = 'R', Stopped = 'T', Zombie = 'Z' };
 // One line of ps. nspid[0..levels) are the process's pids from the caller's level down to its own
 // (/proc/PID/status's NSpid as the caller's namespace shows it).
@@ -256,7 +278,8 @@ static_assert(kIsMessage<PidPairRequest> && sizeof(PidPairRequest) == 16);
 static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
 static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
 static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 24);
-static_assert(kIsMessage<SpawnRequest> && sizeof(SpawnRequest) == 32 + kMaxPath + kMaxSpawnStrings);
+static_assert(kIsMessage<SpawnRequest> && sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings);
+static_assert(kIsMessage<StatsReply> && sizeof(StatsReply) == 96);
 static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 32);
 static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);
 static_assert(kIsMessage<SigMaskRequest> && sizeof(SigMaskRequest) == 24);

@@ -1,6 +1,6 @@
 // servers/runtime/posix.cc: the POSIX calls picolibc itself makes, minimal until the fd layer.
 // FIXME(#6): file descriptors beyond stdio (open/close/lseek/fstat over mountsrv, pipes, dup2),
-// getpid from pidsrv and kill as signals replace these; the errno values are what they answer.
+// replace these; the errno values are what they answer.
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -53,11 +53,6 @@ int isatty(int) {
   return 0;
 }
 
-pid_t getpid() { return 1; }  // until pidsrv gives processes pids
-
-int kill(pid_t, int) {
-  errno = ENOSYS;
-  return -1;
-}
+// getpid, kill and the other process and signal calls: process.cc and signal.cc (over pidsrv).
 
 }  // extern "C"

@@ -21,6 +21,7 @@ struct StartupSlot {
 StartupSlot g_slots[kStartupMaxHandles];
 u32 g_slot_count = 0;
 u64 g_arg = 0;
+u64 g_arg1 = 0;
 Handle g_bootstrap = kInvalidHandle;
 char* g_no_args[1] = {nullptr};
 
@@ -76,6 +77,7 @@ Handle startup_handle(StartupHandleKind kind, u32 arg) {
 }
 
 u64 startup_arg() { return g_arg; }
+Handle kernel_given_self() { return g_arg1 != 0 && g_arg1 <= 0xffffffffu ? Handle(g_arg1) : kInvalidHandle; }
 bool has_startup_message() { return g_bootstrap != kInvalidHandle; }
 Handle bootstrap_channel() { return g_bootstrap; }
 
@@ -85,9 +87,10 @@ Status send_startup_message(Handle channel, const StartupBuilder& builder, u32 s
 
 }  // namespace koios
 
-extern "C" [[noreturn]] void koios_runtime_start(koios::u64 arg) {
+extern "C" [[noreturn]] void koios_runtime_start(koios::u64 arg, koios::u64 arg1) {
   using namespace koios;
   g_arg = arg;
+  g_arg1 = arg1;   // the kernel's programs get a handle to themselves here; koios::spawn passes 0
   int argc = 0;
   char** argv = g_no_args;
   // A value above 32 bits cannot be a handle; anything else is tried as a channel.

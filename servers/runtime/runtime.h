@@ -18,6 +18,11 @@ Handle startup_handle(StartupHandleKind kind, u32 arg = 0);
 // single handle), this is the only input the program has.
 u64 startup_arg();
 
+// For a program the kernel started itself (init, bench= and run= programs): the handle to its own
+// process that the kernel passes in a1 (kernel/user_program.h). kInvalidHandle for a program
+// spawned from user space, which gets its Process handle in the start-up message instead.
+Handle kernel_given_self();
+
 // True when a start-up message was read (false: argc is 0 and stdio is debug_write).
 bool has_startup_message();
 

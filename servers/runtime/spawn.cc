@@ -67,18 +67,21 @@ void close_extra(SpawnHandle* extra, u32 count) {
   }
 }
 
-Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* path, const char* const* argv,
-                                  const char* const* envp, SpawnHandle* extra, u32 extra_count) {
-  bootfs::Entry file = TRY(bootfs.find(path));
+// Reads and checks the ELF headers of `path`.
+Result<elf::Image> read_image(const Bootfs& bootfs, const char* path, bootfs::Entry* file) {
+  *file = TRY(bootfs.find(path));
   u8 headers[kHeaderRead];
-  u64 head = file.size < kHeaderRead ? file.size : kHeaderRead;
-  TRY(vmo_read(bootfs.vmo(), headers, file.offset, head));
-  elf::Image image = TRY(elf::parse_prefix(headers, head, file.size, kUserBase, kImageTop));
+  u64 head = file->size < kHeaderRead ? file->size : kHeaderRead;
+  TRY(vmo_read(bootfs.vmo(), headers, file->offset, head));
+  return elf::parse_prefix(headers, head, file->size, kUserBase, kImageTop);
+}
 
-  Handle raw_process = kInvalidHandle, raw_vmar = kInvalidHandle;
+// Everything after process_create: segments, stack, thread, start-up message, start. Answers the
+// main thread; `vmar` moves into the start-up message on success.
+Result<OwnedHandle> load_and_start(Handle process, OwnedHandle& vmar, const Bootfs& bootfs, const bootfs::Entry& file,
+                                   const elf::Image& image, const char* path, const char* const* argv,
+                                   const char* const* envp, SpawnHandle* extra, u32 extra_count) {
   usize name_size = std::strlen(path);
-  TRY(process_create(job, path, u32(name_size), 0, &raw_process, &raw_vmar));
-  OwnedHandle process(raw_process), vmar(raw_vmar);
   for (u32 i = 0; i < image.segment_count; ++i) TRY(map_segment(vmar.get(), bootfs, file.offset, image.segments[i]));
   {
     Handle raw = kInvalidHandle;
@@ -89,7 +92,7 @@ Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* 
                  0, kStackSize, &mapped));
   }
   Handle raw_thread = kInvalidHandle;
-  TRY(thread_create(process.get(), path, u32(name_size), 0, &raw_thread));
+  TRY(thread_create(process, path, u32(name_size), 0, &raw_thread));
   OwnedHandle thread(raw_thread);
 
   // The start-up message: argv, envp, then Process, Thread, RootVmar and the caller's handles.
@@ -110,7 +113,9 @@ Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* 
   StartupBuilder builder(buffer, capacity);
   for (const char* const* a = argv; *a != nullptr; ++a) TRY(builder.add_arg(*a));
   for (const char* const* e = envp; e != nullptr && *e != nullptr; ++e) TRY(builder.add_env(*e));
-  OwnedHandle process_for_child = TRY(process.duplicate(Rights::SameRights));
+  Handle raw_process_for_child = kInvalidHandle;
+  TRY(handle_duplicate(process, Rights::SameRights, &raw_process_for_child));
+  OwnedHandle process_for_child(raw_process_for_child);
   OwnedHandle thread_for_child = TRY(thread.duplicate(Rights::SameRights));
   TRY(builder.add_handle(process_for_child.get(), StartupHandleKind::Process, 0));
   TRY(builder.add_handle(thread_for_child.get(), StartupHandleKind::Thread, 0));
@@ -126,7 +131,18 @@ Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* 
   for (u32 i = 0; i < extra_count; ++i) extra[i].handle = kInvalidHandle;
   // Our end goes now: the message stays queued, and the child sees PeerClosed after reading it.
   boot.first.reset();
-  TRY(process_start(process.get(), thread.get(), image.entry, kStackTop, boot.second.release(), 0));
+  TRY(process_start(process, thread.get(), image.entry, kStackTop, boot.second.release(), 0));
+  return thread;
+}
+
+Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* path, const char* const* argv,
+                                  const char* const* envp, SpawnHandle* extra, u32 extra_count) {
+  bootfs::Entry file{};
+  elf::Image image = TRY(read_image(bootfs, path, &file));
+  Handle raw_process = kInvalidHandle, raw_vmar = kInvalidHandle;
+  TRY(process_create(job, path, u32(std::strlen(path)), 0, &raw_process, &raw_vmar));
+  OwnedHandle process(raw_process), vmar(raw_vmar);
+  TRY(load_and_start(process.get(), vmar, bootfs, file, image, path, argv, envp, extra, extra_count));
   return process;
 }
 
@@ -200,6 +216,19 @@ Result<OwnedHandle> spawn(Handle job, Handle bootfs_vmo, const char* path, const
     return fs.status();
   }
   return spawn(job, fs.value(), path, argv, envp, extra, extra_count);
+}
+
+Result<OwnedHandle> spawn_into(Handle process, Handle vmar, const Bootfs& bootfs, const char* path,
+                               const char* const* argv, const char* const* envp, SpawnHandle* extra,
+                               u32 extra_count) {
+  OwnedHandle owned_vmar(vmar);
+  bootfs::Entry file{};
+  auto image = read_image(bootfs, path, &file);
+  Result<OwnedHandle> result = image.ok() ? load_and_start(process, owned_vmar, bootfs, file, image.value(), path,
+                                                           argv, envp, extra, extra_count)
+                                          : Result<OwnedHandle>(image.status());
+  close_extra(extra, extra_count);
+  return result;
 }
 
 Result<InfoProcess> wait_process(Handle process, i64 deadline) {

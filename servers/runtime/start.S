@@ -9,6 +9,6 @@ _start:
    * loader already copied .tdata and zeroed the rest. RISC-V's TLS has no TCB before the block,
    * so tp points at its start; picolibc's errno lives there. */
   la tp, __tls_base
-  call koios_runtime_start    /* a0 passes through; never returns */
+  call koios_runtime_start    /* a0 and a1 pass through; never returns */
 1:
   j 1b

@@ -6,6 +6,7 @@
 
 #include "koios/signals.h"
 #include "runtime.h"
+#include "signal_glue.h"
 #include "stdio_glue.h"
 #include "syscalls.h"
 
@@ -98,7 +99,12 @@ long fill(Stream* s, void* into, usize size) {
     Status status = socket_read(s->socket, 0, into, size, &got);
     if (status == Status::Ok) return long(got);
     if (status == Status::PeerClosed) return 0;
-    if (status == Status::ShouldWait) status = wait_for(s->socket, Signals::Readable);
+    if (status == Status::ShouldWait) {
+      u64 serial = handler_serial();
+      status = wait_for(s->socket, Signals::Readable);
+      // A stop, or a handler with SA_RESTART: read again (signal_glue.h).
+      if (status == Status::Interrupted && retry_after_interrupt(serial)) continue;
+    }
     if (status != Status::Ok) {
       errno = status == Status::Interrupted ? EINTR : EIO;
       return -1;
@@ -132,6 +138,11 @@ void stdio_init() {
   g_in.socket = startup_handle(StartupHandleKind::Fd, 0);
   g_out.socket = startup_handle(StartupHandleKind::Fd, 1);
   g_err.socket = startup_handle(StartupHandleKind::Fd, 2);
+}
+
+Handle stdio_socket(int fd) {
+  Stream* s = stream_for_fd(fd);
+  return s ? s->socket : kInvalidHandle;
 }
 
 void stdio_flush_all() {

@@ -1,6 +1,7 @@
 // servers/runtime/stdio_glue.h: the runtime's side of picolibc's stdio (stdio.cc). Not for programs.
 #pragma once
 
+#include "koios/handle.h"
 #include "koios/types.h"
 
 namespace koios::runtime {
@@ -14,5 +15,8 @@ void stdio_flush_all();
 // Return the count, or -1 with errno set.
 long stdio_write(int fd, const void* buffer, usize size);
 long stdio_read(int fd, void* buffer, usize size);
+// The socket behind fd 0, 1 or 2 (still the stream's), or kInvalidHandle (debug_write, none):
+// posix_spawn and execve hand duplicates to the next program.
+Handle stdio_socket(int fd);
 
 }  // namespace koios::runtime

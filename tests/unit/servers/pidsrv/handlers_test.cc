@@ -3,6 +3,7 @@
 #include <random>
 
 #include "fake_kernel.h"
+#include "koios/startup.h"
 
 using namespace proto::pid;
 using ns::Errno;
@@ -202,4 +203,50 @@ TEST_CASE("random hostile messages from random callers never break the table", "
     CHECK((e->state == pidsrv::Entry::State::Zombie) == !p.running());
   });
   CHECK(seen == w.table.counts().entries);
+}
+
+TEST_CASE("spawn's extra start-up handles are checked before anything is made", "[pidsrv][handlers]") {
+  World w;
+  auto before = w.table.counts();
+  koios::Handle handles[3] = {5, 6, 7};
+  SpawnRequest sr = spawn_request("/bin/sh");
+  sr.stdio_mask = 1;
+  sr.extra_count = 2;
+  sr.extra[0] = {static_cast<uint32_t>(koios::StartupHandleKind::Job), 0};
+  sr.extra[1] = {static_cast<uint32_t>(koios::StartupHandleKind::Resource), 3};
+  SECTION("a Process, Thread, RootVmar, Fd or pidsrv Server kind is refused") {
+    for (auto kind : {koios::StartupHandleKind::Process, koios::StartupHandleKind::Thread,
+                      koios::StartupHandleKind::RootVmar, koios::StartupHandleKind::Fd}) {
+      sr.extra[1] = {static_cast<uint32_t>(kind), 0};
+      CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+      CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+    }
+    sr.extra[1] = {static_cast<uint32_t>(koios::StartupHandleKind::Server),
+                   static_cast<uint32_t>(koios::StartupServer::Pid)};
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+  }
+  SECTION("the handle count must be stdio's plus the extras'") {
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 2));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+    sr.extra_count = kMaxSpawnExtra + 1;
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+  }
+  CHECK(w.table.counts() == before);
+  SECTION("well-formed: taken, and the child is spawned") {
+    CHECK(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().value == 2);
+  }
+}
+
+TEST_CASE("Stats reports the table's counts to a known process only", "[pidsrv][handlers]") {
+  World w;
+  send(w, kInit, Request{}, Op::Stats);
+  auto r = w.kernel.last_reply<StatsReply>();
+  CHECK(r.error == Errno::Ok);
+  CHECK(r.entries == 1);
+  CHECK(r.registry_processes == 1);
+  send(w, ns::Koid{999999}, Request{}, Op::Stats);
+  CHECK(w.kernel.last_reply<StatsReply>().error == Errno::Srch);
 }
