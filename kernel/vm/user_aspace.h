@@ -95,6 +95,23 @@ class UserAspace final : public RefCounted {
   void clear_ptes_locked(koios::u64 va, koios::u64 size, bool fence);
   // Copies one piece (within a page) through the page table, faulting it in if needed.
   koios::Status copy_page(koios::u64 va, void* kernel, koios::usize size, Access access);
+  // The physical address of the page at page_va if its PTE allows `access` (Read or Write), from
+  // the cache below or a walk. table_lock_ held.
+  koios::Result<koios::u64> translate_locked(koios::u64 page_va, Access access);
+  void forget_translations_locked();
+
+  // The last few pages copies went through, so that a syscall's several small copies to and from
+  // the same (stack) page walk the table once. An entry stands for a PTE that exists now with at
+  // least that access: the cache is emptied whenever a PTE is removed or changed (every such
+  // change holds table_lock_, as every use does).
+  struct CachedPage {
+    koios::u64 va = ~0ull;   // page-aligned; ~0: empty
+    koios::u64 pa = 0;
+    bool writable = false;   // checked for Write (which includes Read), not only Read
+  };
+  static constexpr koios::u32 kCachedPages = 4;
+  CachedPage cached_[kCachedPages];   // guarded by table_lock_
+  koios::u32 next_cached_ = 0;
 
   mutable SpinLock lock_;
   mutable SpinLock table_lock_;
