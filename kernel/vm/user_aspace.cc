@@ -324,6 +324,33 @@ koios::Result<u64> UserAspace::translate_locked(u64 page_va, Access access) {
   return pa;
 }
 
+namespace {
+// Syscall arguments are mostly a few aligned words: copied inline, not through memcpy's set-up.
+void copy_small(void* dst, const void* src, koios::usize size) {
+  if (((reinterpret_cast<u64>(dst) | reinterpret_cast<u64>(src) | size) & 7) == 0) {
+    auto* d = static_cast<u64*>(dst);
+    const auto* s = static_cast<const u64*>(src);
+    for (koios::usize i = 0; i < size / 8; ++i) d[i] = s[i];
+  } else {
+    std::memcpy(dst, src, size);
+  }
+}
+}  // namespace
+
+bool UserAspace::copy_cached(u64 va, void* kernel, koios::usize size, Access access) {
+  u64 page_va = va / kPage * kPage;
+  bool write = access == Access::Write;
+  Guard table(table_lock_);
+  for (const CachedPage& c : cached_) {
+    if (c.va != page_va || (write && !c.writable)) continue;
+    void* user = reinterpret_cast<void*>(c.pa + va % kPage);
+    if (write) copy_small(user, kernel, size);
+    else copy_small(kernel, user, size);
+    return true;
+  }
+  return false;
+}
+
 Status UserAspace::copy_page(u64 va, void* kernel, koios::usize size, Access access) {
   for (int attempt = 0;; ++attempt) {
     {
@@ -344,6 +371,7 @@ Status UserAspace::copy_page(u64 va, void* kernel, koios::usize size, Access acc
 Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) {
   if (size == 0) return Status::Ok;
   if (!user_range(user_src, size)) return Status::InvalidArgs;
+  if (user_src % kPage + size <= kPage && copy_cached(user_src, dst, size, Access::Read)) return Status::Ok;
   auto* out = static_cast<koios::u8*>(dst);
   for (u64 done = 0; done < size;) {
     u64 va = user_src + done;
@@ -359,7 +387,11 @@ Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) {
   if (size == 0) return Status::Ok;
   if (!user_range(user_dst, size)) return Status::InvalidArgs;
   // Within one page the copy's own check is the whole check: nothing is written unless it passes.
-  if (user_dst % kPage + size > kPage) TRY(check_writable(user_dst, size));
+  if (user_dst % kPage + size <= kPage) {
+    if (copy_cached(user_dst, const_cast<void*>(src), size, Access::Write)) return Status::Ok;
+  } else {
+    TRY(check_writable(user_dst, size));
+  }
   const auto* in = static_cast<const koios::u8*>(src);
   for (u64 done = 0; done < size;) {
     u64 va = user_dst + done;

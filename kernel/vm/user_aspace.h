@@ -99,6 +99,9 @@ class UserAspace final : public RefCounted {
   // the cache below or a walk. table_lock_ held.
   koios::Result<koios::u64> translate_locked(koios::u64 page_va, Access access);
   void forget_translations_locked();
+  // The common case, without faulting anything in: [va, va + size) lies in one page whose checked
+  // translation is cached. False when it is not (the caller takes the general path).
+  bool copy_cached(koios::u64 va, void* kernel, koios::usize size, Access access);
 
   // The last few pages copies went through, so that a syscall's several small copies to and from
   // the same (stack) page walk the table once. An entry stands for a PTE that exists now with at
