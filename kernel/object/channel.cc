@@ -111,6 +111,9 @@ void Channel::add_call_waiter(CallWaiter* waiter) {
   waiter->next = callers_;
   callers_ = waiter;
   if (peer_locked() == nullptr) waiter->peer_closed = true;
+  // A matching message queued before it came counts as well.
+  for (Message* m = head_; m != nullptr && !waiter->reply_ready; m = m->next_)
+    if (waiter->txid == 0 || m->txid() == waiter->txid) waiter->reply_ready = true;
 }
 
 void Channel::remove_call_waiter(CallWaiter* waiter) {
@@ -123,9 +126,14 @@ void Channel::remove_call_waiter(CallWaiter* waiter) {
   }
 }
 
+void Channel::rearm_call_waiter(CallWaiter* waiter) {
+  Guard guard(lock());
+  waiter->reply_ready = false;
+}
+
 void Channel::notify_callers_locked(u32 txid) {
   for (CallWaiter* w = callers_; w != nullptr; w = w->next) {
-    if (w->txid == txid && !w->reply_ready) {
+    if ((w->txid == 0 || w->txid == txid) && !w->reply_ready) {
       w->reply_ready = true;
       w->wake(w->context);
     }

@@ -312,6 +312,7 @@ koios::Result<u64> UserAspace::load(const void* data, koios::usize size) {
 
 void UserAspace::forget_translations_locked() {
   for (CachedPage& c : cached_) c.va = ~0ull;
+  pte_changes_.fetch_add(1, std::memory_order_release);
 }
 
 koios::Result<u64> UserAspace::translate_locked(u64 page_va, Access access) {

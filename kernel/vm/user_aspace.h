@@ -10,6 +10,8 @@
 // the page under it. Unmapping removes PTEs and fences every hart before it returns.
 #pragma once
 
+#include <atomic>
+
 #include "kernel/lib/elf.h"
 #include "kernel/lib/lock.h"
 #include "kernel/lib/ref_ptr.h"
@@ -76,6 +78,10 @@ class UserAspace final : public RefCounted {
   // Whether copy_out to [user_dst, +size) would succeed now; lets a syscall refuse a bad output
   // buffer before it changes anything (new handles must never be created unreported).
   koios::Status check_writable(koios::u64 user_dst, koios::usize size);
+  // Counts removals and downgrades of PTEs. While it stays the same, a range check_writable
+  // accepted is still writable: a syscall that slept after checking its outputs re-checks only
+  // when this moved.
+  koios::u64 pte_changes() const { return pte_changes_.load(std::memory_order_acquire); }
   void activate() const { table_.activate(); }
   const platform::PageTable& table() const { return table_; }
   koios::u64 mapping_count() const;
@@ -115,6 +121,7 @@ class UserAspace final : public RefCounted {
   static constexpr koios::u32 kCachedPages = 4;
   CachedPage cached_[kCachedPages];   // guarded by table_lock_
   koios::u32 next_cached_ = 0;
+  std::atomic<koios::u64> pte_changes_{0};   // written under table_lock_
 
   mutable SpinLock lock_;
   mutable SpinLock table_lock_;
