@@ -13,6 +13,22 @@ Channel::~Channel() {
   // First leave the peer, so it cannot queue into us while the queue is torn down.
   unlink_peer();
   free_queue(head_);
+  delete spare_.exchange(nullptr);
+}
+
+koios::Result<OwnPtr<Message>> Channel::new_message(u32 num_bytes, u32 num_handles) {
+  if (Message::fits_inline(num_bytes, num_handles)) {
+    if (Message* spare = spare_.exchange(nullptr, std::memory_order_acquire)) {
+      spare->reuse(num_bytes);
+      return OwnPtr<Message>(spare);
+    }
+  }
+  return Message::create(num_bytes, num_handles);
+}
+
+void Channel::recycle(OwnPtr<Message> message) {
+  if (!message->is_inline()) return;  // freed here
+  delete spare_.exchange(message.release(), std::memory_order_acq_rel);
 }
 
 koios::Result<PeerPair<Channel>> Channel::create() {

@@ -13,6 +13,8 @@
 // per level. Process exit will need a bound (a deferred-destruction list) for both.
 #pragma once
 
+#include <atomic>
+
 #include "kernel/lib/own_ptr.h"
 #include "kernel/object/handle_table.h"
 #include "kernel/object/message.h"
@@ -51,6 +53,14 @@ class Channel final : public PeeredObject<Channel> {
 
   koios::u32 queued_messages() const;
 
+  // A message to write through this end: the end's spare when it fits (no allocation), else a new
+  // one (Message::create: OutOfRange, NoMemory).
+  koios::Result<OwnPtr<Message>> new_message(koios::u32 num_bytes, koios::u32 num_handles);
+  // A message read at this end whose bytes and handles were copied out: kept as the spare for this
+  // end's next write when it has no storage of its own, else freed. A request and its reply then
+  // cost no allocation once a channel is in use.
+  void recycle(OwnPtr<Message> message);
+
   // channel_call: a caller waiting at this end for the reply carrying its txid (channel_read with
   // kChannelReadWait: txid 0, any message). A write that queues such a message here, or the peer
   // going away, marks it (reply_ready, peer_closed) and calls wake(context) under the pair's lock
@@ -88,6 +98,7 @@ class Channel final : public PeeredObject<Channel> {
   void notify_callers_locked(koios::u32 txid);
 
   CallWaiter* callers_ = nullptr;
+  std::atomic<Message*> spare_{nullptr};   // owned; taken and put back by exchange, no lock
   Message* head_ = nullptr;   // guarded by the pair's lock, like everything below
   Message* tail_ = nullptr;
   koios::u32 queued_ = 0;

@@ -17,7 +17,7 @@ Status sys_channel_write(Handle handle, koios::u32 options, UserPtr<const void> 
   if (options != 0) return Status::InvalidArgs;
   if (num_bytes > koios::kMaxMessageBytes || num_handles > koios::kMaxMessageHandles) return Status::OutOfRange;
   auto channel = TRY(current_handles().lookup<Channel>(handle, Rights::Write));
-  auto message = TRY(Message::create(num_bytes, num_handles));
+  auto message = TRY(channel->new_message(num_bytes, num_handles));
   TRY(bytes.copy_in(message->bytes(), num_bytes));
   TRY(handles.copy_in(message->handle_values(), num_handles));
   return channel->write(current_handles(), std::move(message));
@@ -85,7 +85,9 @@ Status sys_channel_read(Handle handle, koios::u32 options, UserPtr<void> bytes, 
   if (!actual.is_null() && (message.ok() || message.status() == Status::BufferTooSmall)) TRY(actual.copy_out(&sizes));
   if (!message.ok()) return message.status();
   TRY(bytes.copy_out(message.value()->bytes(), sizes.bytes));
-  return handles.copy_out(message.value()->handle_values(), sizes.handles);
+  TRY(handles.copy_out(message.value()->handle_values(), sizes.handles));
+  channel->recycle(std::move(message.value()));
+  return Status::Ok;
 }
 
 }  // namespace kernel
@@ -116,7 +118,7 @@ Status sys_channel_call(Handle handle, koios::u32 options, koios::i64 deadline, 
   TRY(read_handles.check_writable(args.read_num_handles));
   if (!actual.is_null()) TRY(actual.check_writable());
   auto channel = TRY(current_handles().lookup<Channel>(handle, Rights::Read | Rights::Write));
-  auto message = TRY(Message::create(args.write_num_bytes, args.write_num_handles));
+  auto message = TRY(channel->new_message(args.write_num_bytes, args.write_num_handles));
   TRY(UserPtr<const void>(reinterpret_cast<koios::u64>(args.write_bytes)).copy_in(message->bytes(), args.write_num_bytes));
   TRY(UserPtr<const Handle>(reinterpret_cast<koios::u64>(args.write_handles))
           .copy_in(message->handle_values(), args.write_num_handles));
@@ -148,7 +150,9 @@ Status sys_channel_call(Handle handle, koios::u32 options, koios::i64 deadline, 
       if (!actual.is_null() && (reply.ok() || reply.status() == Status::BufferTooSmall)) TRY(actual.copy_out(&sizes));
       if (reply.ok()) {
         TRY(read_bytes.copy_out(reply.value()->bytes(), sizes.bytes));
-        return read_handles.copy_out(reply.value()->handle_values(), sizes.handles);
+        TRY(read_handles.copy_out(reply.value()->handle_values(), sizes.handles));
+        channel->recycle(std::move(reply.value()));
+        return Status::Ok;
       }
       if (reply.status() != Status::ShouldWait) return reply.status();
       if (reinterpret_cast<volatile bool&>(waiter.peer_closed)) return Status::PeerClosed;
