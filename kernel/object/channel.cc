@@ -13,6 +13,22 @@ Channel::~Channel() {
   // First leave the peer, so it cannot queue into us while the queue is torn down.
   unlink_peer();
   free_queue(head_);
+  delete spare_.exchange(nullptr);
+}
+
+koios::Result<OwnPtr<Message>> Channel::new_message(u32 num_bytes, u32 num_handles) {
+  if (Message::fits_inline(num_bytes, num_handles)) {
+    if (Message* spare = spare_.exchange(nullptr, std::memory_order_acquire)) {
+      spare->reuse(num_bytes);
+      return OwnPtr<Message>(spare);
+    }
+  }
+  return Message::create(num_bytes, num_handles);
+}
+
+void Channel::recycle(OwnPtr<Message> message) {
+  if (!message->is_inline()) return;  // freed here
+  delete spare_.exchange(message.release(), std::memory_order_acq_rel);
 }
 
 koios::Result<PeerPair<Channel>> Channel::create() {
@@ -111,6 +127,9 @@ void Channel::add_call_waiter(CallWaiter* waiter) {
   waiter->next = callers_;
   callers_ = waiter;
   if (peer_locked() == nullptr) waiter->peer_closed = true;
+  // A matching message queued before it came counts as well.
+  for (Message* m = head_; m != nullptr && !waiter->reply_ready; m = m->next_)
+    if (waiter->txid == 0 || m->txid() == waiter->txid) waiter->reply_ready = true;
 }
 
 void Channel::remove_call_waiter(CallWaiter* waiter) {
@@ -123,9 +142,14 @@ void Channel::remove_call_waiter(CallWaiter* waiter) {
   }
 }
 
+void Channel::rearm_call_waiter(CallWaiter* waiter) {
+  Guard guard(lock());
+  waiter->reply_ready = false;
+}
+
 void Channel::notify_callers_locked(u32 txid) {
   for (CallWaiter* w = callers_; w != nullptr; w = w->next) {
-    if (w->txid == txid && !w->reply_ready) {
+    if ((w->txid == 0 || w->txid == txid) && !w->reply_ready) {
       w->reply_ready = true;
       w->wake(w->context);
     }

@@ -13,6 +13,8 @@
 // each other alive (a cycle through messages, as in Zircon) after their owners are gone.
 #pragma once
 
+#include <atomic>
+
 #include "kernel/lib/own_ptr.h"
 #include "kernel/object/handle_table.h"
 #include "kernel/object/message.h"
@@ -51,10 +53,20 @@ class Channel final : public PeeredObject<Channel> {
 
   koios::u32 queued_messages() const;
 
-  // channel_call: a caller waiting at this end for the reply carrying its txid. A write that
-  // queues that reply here, or the peer going away, marks it and calls wake(context) under the
-  // pair's lock (wake must not block). The waiter's memory is the caller's; it must be removed
-  // before it goes.
+  // A message to write through this end: the end's spare when it fits (no allocation), else a new
+  // one (Message::create: OutOfRange, NoMemory).
+  koios::Result<OwnPtr<Message>> new_message(koios::u32 num_bytes, koios::u32 num_handles);
+  // A message read at this end whose bytes and handles were copied out: kept as the spare for this
+  // end's next write when it has no storage of its own, else freed. A request and its reply then
+  // cost no allocation once a channel is in use.
+  void recycle(OwnPtr<Message> message);
+
+  // channel_call: a caller waiting at this end for the reply carrying its txid (channel_read with
+  // kChannelReadWait: txid 0, any message). A write that queues such a message here, or the peer
+  // going away, marks it (reply_ready, peer_closed) and calls wake(context) under the pair's lock
+  // (wake must not block); add_call_waiter marks it at once if such a message is already queued
+  // or the peer is gone, so the waiter reads only once marked. The waiter's memory is the
+  // caller's; it must be removed before it goes.
   struct CallWaiter {
     koios::u32 txid = 0;
     void (*wake)(void* context) = nullptr;
@@ -65,6 +77,9 @@ class Channel final : public PeeredObject<Channel> {
   };
   void add_call_waiter(CallWaiter* waiter);
   void remove_call_waiter(CallWaiter* waiter);
+  // Clears reply_ready, so that the next matching message wakes the waiter again (a reader that
+  // found the queue empty once more, because another thread took the message).
+  void rearm_call_waiter(CallWaiter* waiter);
   // Like read(), but takes the oldest message whose header carries `txid`, leaving others queued.
   koios::Result<OwnPtr<Message>> read_reply(HandleTable& table, koios::u32 txid, koios::u32 max_bytes,
                                             koios::u32 max_handles, koios::MessageSizes* sizes);
@@ -83,6 +98,7 @@ class Channel final : public PeeredObject<Channel> {
   void notify_callers_locked(koios::u32 txid);
 
   CallWaiter* callers_ = nullptr;
+  std::atomic<Message*> spare_{nullptr};   // owned; taken and put back by exchange, no lock
   Message* head_ = nullptr;   // guarded by the pair's lock, like everything below
   Message* tail_ = nullptr;
   koios::u32 queued_ = 0;

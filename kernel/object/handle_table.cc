@@ -94,7 +94,11 @@ Handle HandleTable::encode(u32 index, u32 generation) const {
 
 u32 HandleTable::decode_locked(Handle value) const {
   if (value == koios::kInvalidHandle) return kNoSlot;
-  u32 raw = unpermute(value, keys_);
+  if (value != last_value_) {
+    last_raw_ = unpermute(value, keys_);
+    last_value_ = value;
+  }
+  u32 raw = last_raw_;
   if ((raw >> (kIndexBits + kGenerationBits)) != kCheckPattern) return kNoSlot;
   u32 index = raw & kIndexMask;
   u32 generation = (raw >> kIndexBits) & kGenerationMask;

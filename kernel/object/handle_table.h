@@ -118,6 +118,11 @@ class HandleTable {
 
   mutable SpinLock lock_;
   koios::u32 keys_[4];
+  // The last value decoded and its unpermuted form: a process tends to use the same handle call
+  // after call, and the permutation is a pure function of the value (the keys never change), so
+  // this only saves its cost. Guarded by lock_.
+  mutable koios::Handle last_value_ = koios::kInvalidHandle;
+  mutable koios::u32 last_raw_ = 0;
   Slot* slots_ = nullptr;
   koios::u32 quota_ = 0;
   koios::u32 count_ = 0;

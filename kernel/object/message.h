@@ -38,6 +38,19 @@ class Message {
   // The txid of the MessageHeader the bytes start with, 0 if shorter than a header.
   koios::u32 txid() const;
 
+  // Whether create(num_bytes, num_handles) would give a message with no storage of its own (bytes
+  // inside, no handles): such a message can be used again for another one (see Channel's spare).
+  static bool fits_inline(koios::u32 num_bytes, koios::u32 num_handles) {
+    return num_bytes <= kInlineBytes && num_handles == 0;
+  }
+  bool is_inline() const { return handles_ == nullptr && values_ == nullptr && (bytes_ == nullptr || bytes_ == inline_bytes_); }
+  // Makes an is_inline() message a fresh one of num_bytes (fits_inline) with uninitialised bytes.
+  void reuse(koios::u32 num_bytes) {
+    bytes_ = num_bytes > 0 ? inline_bytes_ : nullptr;
+    num_bytes_ = num_bytes;
+    next_ = nullptr;
+  }
+
  private:
   friend class Channel;
   Message() = default;

@@ -33,7 +33,10 @@ struct PerHart {
   Thread* switched_from = nullptr;    // the thread just switched away from (reaped if dead)
   std::atomic<bool> need_resched{false};
   std::atomic<bool> idle{false};      // running its idle thread: a candidate for an IPI kick
-  TimerEvent slice;                   // ends the current thread's turn
+  TimerEvent slice;                   // ends the current thread's turn (see end_slice)
+  koios::u64 slice_end_ticks = 0;     // when the current thread's turn ends
+  koios::u64 slice_ticks = 0;         // Scheduler::kSliceNs in timer ticks
+  bool fp_zero = false;               // this hart's FP registers (and fcsr) are all zero
   koios::u64 context_switches = 0;
   koios::u32 interrupt_nesting = 0;
   TimerQueue timers;

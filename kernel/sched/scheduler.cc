@@ -34,9 +34,36 @@ RawLock g_lock;                    // guards the run queue and every thread's st
 Thread* g_head = nullptr;          // run queue, FIFO
 Thread* g_tail = nullptr;
 std::atomic<koios::u64> g_switches{0};
+std::atomic<koios::u32> g_idle_harts{0};   // harts running their idle thread; changed under g_lock
 
+// The slice event is not moved on every switch (a timer-queue update each time): a switch only
+// sets slice_end_ticks, and when the event fires for a turn that has not ended yet, it is queued
+// again for that turn's end.
 void end_slice(TimerEvent* event) {
-  static_cast<PerHart*>(event->context)->need_resched.store(true);
+  auto* h = static_cast<PerHart*>(event->context);
+  if (platform::time_ticks() < h->slice_end_ticks) {
+    event->deadline_ticks = h->slice_end_ticks;
+    h->timers.add(event);
+    return;
+  }
+  h->need_resched.store(true);
+}
+
+// Gives the current thread a fresh turn; the slice event is (re)queued only when it is not already
+// queued for a moment at or before the turn's end. This hart, interrupts off.
+void start_slice(PerHart& h) {
+  h.slice_end_ticks = platform::time_ticks() + h.slice_ticks;
+  if (!h.slice.queued) {
+    h.slice.deadline_ticks = h.slice_end_ticks;
+    h.timers.add(&h.slice);
+  }
+}
+
+void set_idle(PerHart& h, bool idle) {
+  if (h.idle.load(std::memory_order_relaxed) == idle) return;
+  h.idle.store(idle);
+  if (idle) g_idle_harts.fetch_add(1, std::memory_order_relaxed);
+  else g_idle_harts.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void wake_sleeper(TimerEvent* event) { Scheduler::wake(static_cast<Thread*>(event->context)); }
@@ -47,9 +74,12 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
   PerHart& h = this_hart();
   h.slice.fire = end_slice;
   h.slice.context = &h;
+  h.slice_ticks = platform::ns_to_ticks(kSliceNs);
   h.idle_thread = idle;
   current->last_cpu_ = h.cpu;
-  h.idle.store(current == idle);
+  g_lock.lock();
+  set_idle(h, current == idle);
+  g_lock.unlock();
   h.current_thread = current;
 }
 
@@ -79,6 +109,8 @@ void Scheduler::enqueue_locked(Thread* t) {
 }
 
 void Scheduler::kick_idle_hart() {
+  // Read after the caller's g_lock release, so a hart that went idle before it queued work counts.
+  if (g_idle_harts.load(std::memory_order_relaxed) == 0) return;
   for (koios::u32 c = 0; c < platform::cpu_count(); ++c) {
     PerHart& h = hart(c);
     if (h.idle.load() && h.current_thread != nullptr) {
@@ -146,10 +178,7 @@ void Scheduler::schedule() {
   if (next == cur) {
     // It keeps the hart: give it a fresh slice, or nothing would ever end its turn again (a
     // thread woken later is queued but only idle harts are kicked).
-    if (cur != h.idle_thread) {
-      h.slice.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(kSliceNs);
-      h.timers.add(&h.slice);
-    }
+    if (cur != h.idle_thread) start_slice(h);
     g_lock.unlock();
     return;
   }
@@ -165,7 +194,7 @@ void Scheduler::schedule() {
   next->on_cpu_since_ = now;
   if (next->in_kernel_) next->in_kernel_since_ = now;
   h.current_thread = next;
-  h.idle.store(next == h.idle_thread);
+  set_idle(h, next == h.idle_thread);
   h.stack_low = next->stack_low_;   // trap.S checks the running stack's limit
   h.stack_top = next->stack_top_;
   h.kernel_sp = next->stack_top_;
@@ -173,25 +202,27 @@ void Scheduler::schedule() {
   ++h.context_switches;
   // FP registers belong to user threads: saved when the leaving one changed them (its frame says
   // Dirty), reloaded for the arriving one (zeroes for a new one: never another thread's values).
+  // A thread that has never saved any holds zeros, which the hart may hold already.
   if (cur->process_) {
     platform::TrapFrame* frame = cur->user_frame();
     if ((frame->sstatus & platform::kSstatusFsMask) == platform::kSstatusFsDirty) {
       platform::platform_fp_save(cur->fp_);
+      cur->fp_saved_ = true;
+      h.fp_zero = false;
       frame->sstatus = (frame->sstatus & ~platform::kSstatusFsMask) | platform::kSstatusFsClean;
     }
   }
-  if (next->process_) platform::platform_fp_restore(next->fp_);
+  if (next->process_ && (next->fp_saved_ || !h.fp_zero)) {
+    platform::platform_fp_restore(next->fp_);
+    h.fp_zero = !next->fp_saved_;
+  }
   // Each thread runs on its own page table; kernel threads on the kernel's. Never lazily keep a
   // user table active: it could be freed while this hart still walks it.
   if (next->aspace_ != nullptr) next->aspace_->activate();
   else if (cur->aspace_ != nullptr) aspace::table().activate();
   g_switches.fetch_add(1, std::memory_order_relaxed);
-  if (next != h.idle_thread) {
-    h.slice.deadline_ticks = platform::time_ticks() + platform::ns_to_ticks(kSliceNs);
-    h.timers.add(&h.slice);
-  } else {
-    h.timers.cancel(&h.slice);
-  }
+  if (next != h.idle_thread) start_slice(h);
+  else h.timers.cancel(&h.slice);
   platform_context_switch(&cur->context_, &next->context_);
   finish_switch();  // `cur` runs again here, possibly on another hart
 }

@@ -115,6 +115,7 @@ class Thread {
   void* exit_context_ = nullptr;
   // User threads: FP registers while not on a hart (see Scheduler::schedule).
   koios::u64 fp_[platform::kFpStateWords] = {};
+  bool fp_saved_ = false;          // fp_ holds values it saved; until then, all zeros
   platform::TrapFrame* user_frame() const {
     return reinterpret_cast<platform::TrapFrame*>(stack_top_ - sizeof(platform::TrapFrame));
   }

@@ -85,6 +85,7 @@ void UserAspace::destroy() {
     mappings_ = nullptr;
     Guard table(table_lock_);
     table_.destroy_user();  // only tables are left: every PTE was cleared above
+    forget_translations_locked();
   }
   free_list(dead);
 }
@@ -120,6 +121,7 @@ void UserAspace::clear_ptes_locked(u64 va, u64 size, bool fence) {
   u64 present = 0;
   for (u64 off = 0; off < size; off += kPage) present += table_.translate(va + off).ok() ? 1 : 0;
   if (present == 0) return;
+  forget_translations_locked();
   resident_pages_ -= present;
   (void)table_.unmap(va, size);  // 4 KiB PTEs only (fault_in never maps more), so it cannot fail
   if (fence) platform::flush_tlb_all_harts(va, size);
@@ -265,6 +267,7 @@ Status UserAspace::fault_in(u64 va, Access access) {
       return Status::Ok;
     }
     (void)table_.unmap(page_va, kPage);  // a permission upgrade of the same page
+    forget_translations_locked();
     --resident_pages_;
   }
   TRY(table_.map(page_va, pa, kPage, perm));
@@ -307,15 +310,57 @@ koios::Result<u64> UserAspace::load(const void* data, koios::usize size) {
   return image.entry;
 }
 
+void UserAspace::forget_translations_locked() {
+  for (CachedPage& c : cached_) c.va = ~0ull;
+  pte_changes_.fetch_add(1, std::memory_order_release);
+}
+
+koios::Result<u64> UserAspace::translate_locked(u64 page_va, Access access) {
+  bool write = access == Access::Write;
+  for (const CachedPage& c : cached_)
+    if (c.va == page_va && (c.writable || !write)) return c.pa;
+  u64 pa = TRY(table_.translate_checked(page_va, needed(access)));
+  cached_[next_cached_] = CachedPage{page_va, pa, write};
+  next_cached_ = (next_cached_ + 1) % kCachedPages;
+  return pa;
+}
+
+namespace {
+// Syscall arguments are mostly a few aligned words: copied inline, not through memcpy's set-up.
+void copy_small(void* dst, const void* src, koios::usize size) {
+  if (((reinterpret_cast<u64>(dst) | reinterpret_cast<u64>(src) | size) & 7) == 0) {
+    auto* d = static_cast<u64*>(dst);
+    const auto* s = static_cast<const u64*>(src);
+    for (koios::usize i = 0; i < size / 8; ++i) d[i] = s[i];
+  } else {
+    std::memcpy(dst, src, size);
+  }
+}
+}  // namespace
+
+bool UserAspace::copy_cached(u64 va, void* kernel, koios::usize size, Access access) {
+  u64 page_va = va / kPage * kPage;
+  bool write = access == Access::Write;
+  Guard table(table_lock_);
+  for (const CachedPage& c : cached_) {
+    if (c.va != page_va || (write && !c.writable)) continue;
+    void* user = reinterpret_cast<void*>(c.pa + va % kPage);
+    if (write) copy_small(user, kernel, size);
+    else copy_small(kernel, user, size);
+    return true;
+  }
+  return false;
+}
+
 Status UserAspace::copy_page(u64 va, void* kernel, koios::usize size, Access access) {
-  Perm want = needed(access);
   for (int attempt = 0;; ++attempt) {
     {
       Guard table(table_lock_);
-      auto pa = table_.translate_checked(va, want);
+      auto pa = translate_locked(va / kPage * kPage, access);
       if (pa.ok()) {
-        if (access == Access::Write) std::memcpy(reinterpret_cast<void*>(pa.value()), kernel, size);
-        else std::memcpy(kernel, reinterpret_cast<const void*>(pa.value()), size);
+        void* user = reinterpret_cast<void*>(pa.value() + va % kPage);
+        if (access == Access::Write) std::memcpy(user, kernel, size);
+        else std::memcpy(kernel, user, size);
         return Status::Ok;
       }
     }
@@ -327,6 +372,7 @@ Status UserAspace::copy_page(u64 va, void* kernel, koios::usize size, Access acc
 Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) {
   if (size == 0) return Status::Ok;
   if (!user_range(user_src, size)) return Status::InvalidArgs;
+  if (user_src % kPage + size <= kPage && copy_cached(user_src, dst, size, Access::Read)) return Status::Ok;
   auto* out = static_cast<koios::u8*>(dst);
   for (u64 done = 0; done < size;) {
     u64 va = user_src + done;
@@ -339,7 +385,14 @@ Status UserAspace::copy_in(void* dst, u64 user_src, koios::usize size) {
 }
 
 Status UserAspace::copy_out(u64 user_dst, const void* src, koios::usize size) {
-  TRY(check_writable(user_dst, size));
+  if (size == 0) return Status::Ok;
+  if (!user_range(user_dst, size)) return Status::InvalidArgs;
+  // Within one page the copy's own check is the whole check: nothing is written unless it passes.
+  if (user_dst % kPage + size <= kPage) {
+    if (copy_cached(user_dst, const_cast<void*>(src), size, Access::Write)) return Status::Ok;
+  } else {
+    TRY(check_writable(user_dst, size));
+  }
   const auto* in = static_cast<const koios::u8*>(src);
   for (u64 done = 0; done < size;) {
     u64 va = user_dst + done;
@@ -357,7 +410,7 @@ Status UserAspace::check_writable(u64 user_dst, koios::usize size) {
   for (u64 va = user_dst / kPage * kPage; va < user_dst + size; va += kPage) {
     {
       Guard table(table_lock_);
-      if (table_.translate_checked(va, needed(Access::Write)).ok()) continue;
+      if (translate_locked(va, Access::Write).ok()) continue;
     }
     TRY(fault_in(va, Access::Write));
   }

@@ -10,6 +10,8 @@
 // the page under it. Unmapping removes PTEs and fences every hart before it returns.
 #pragma once
 
+#include <atomic>
+
 #include "kernel/lib/elf.h"
 #include "kernel/lib/lock.h"
 #include "kernel/lib/ref_ptr.h"
@@ -76,6 +78,10 @@ class UserAspace final : public RefCounted {
   // Whether copy_out to [user_dst, +size) would succeed now; lets a syscall refuse a bad output
   // buffer before it changes anything (new handles must never be created unreported).
   koios::Status check_writable(koios::u64 user_dst, koios::usize size);
+  // Counts removals and downgrades of PTEs. While it stays the same, a range check_writable
+  // accepted is still writable: a syscall that slept after checking its outputs re-checks only
+  // when this moved.
+  koios::u64 pte_changes() const { return pte_changes_.load(std::memory_order_acquire); }
   void activate() const { table_.activate(); }
   const platform::PageTable& table() const { return table_; }
   koios::u64 mapping_count() const;
@@ -95,6 +101,27 @@ class UserAspace final : public RefCounted {
   void clear_ptes_locked(koios::u64 va, koios::u64 size, bool fence);
   // Copies one piece (within a page) through the page table, faulting it in if needed.
   koios::Status copy_page(koios::u64 va, void* kernel, koios::usize size, Access access);
+  // The physical address of the page at page_va if its PTE allows `access` (Read or Write), from
+  // the cache below or a walk. table_lock_ held.
+  koios::Result<koios::u64> translate_locked(koios::u64 page_va, Access access);
+  void forget_translations_locked();
+  // The common case, without faulting anything in: [va, va + size) lies in one page whose checked
+  // translation is cached. False when it is not (the caller takes the general path).
+  bool copy_cached(koios::u64 va, void* kernel, koios::usize size, Access access);
+
+  // The last few pages copies went through, so that a syscall's several small copies to and from
+  // the same (stack) page walk the table once. An entry stands for a PTE that exists now with at
+  // least that access: the cache is emptied whenever a PTE is removed or changed (every such
+  // change holds table_lock_, as every use does).
+  struct CachedPage {
+    koios::u64 va = ~0ull;   // page-aligned; ~0: empty
+    koios::u64 pa = 0;
+    bool writable = false;   // checked for Write (which includes Read), not only Read
+  };
+  static constexpr koios::u32 kCachedPages = 4;
+  CachedPage cached_[kCachedPages];   // guarded by table_lock_
+  koios::u32 next_cached_ = 0;
+  std::atomic<koios::u64> pte_changes_{0};   // written under table_lock_
 
   mutable SpinLock lock_;
   mutable SpinLock table_lock_;

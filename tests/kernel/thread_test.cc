@@ -181,6 +181,9 @@ void user_programs_test(Context& ctx) {
     ctx.check(code == 0, "threads, suspend, thread state, exceptions, jobs and process_exit behave");
     ctx.check(run_user_program("waits", 0, 10'000'000'000, &code) == koios::Status::Ok, "waits runs");
     ctx.check(code == 0, "ports, wait_many, timers, sleeps and futexes behave (waits' exit code names the rule)");
+    ctx.check(run_user_program("channel_read_wait", 0, 10'000'000'000, &code) == koios::Status::Ok, "channel_read_wait runs");
+    if (code != 0) LOG_ERROR("channel_read_wait: check %ld failed", static_cast<long>(code));
+    ctx.check(code == 0, "channel_read with kChannelReadWait answers, blocks and wakes as documented");
     CHECK_THAT(ctx, sleep_until([&] { return Thread::live_count() == live_before; }, 1'000'000'000));
     ctx.check(KernelObject::live_count() == objects_before, "processes are freed with their last thread");
     ctx.check(UserAspace::live_pages() == user_pages_before, "every page of an address space is freed with it");

@@ -13,6 +13,12 @@ inline constexpr u32 kMaxMessageHandles = 64;
 // kernel and never drops a message.
 inline constexpr u32 kMaxQueuedMessages = 128;
 
+// channel_read's options. Wait: when the queue is empty and the peer is there, block until a
+// message arrives (or the peer goes: PeerClosed, or the thread is suspended or killed:
+// Interrupted) instead of answering ShouldWait; with no deadline (object_wait_one has one). It
+// makes a server's wait and read one syscall, as a blocking read of a pipe is on Linux.
+inline constexpr u32 kChannelReadWait = 1;
+
 // The first bytes of every message of a channel protocol (servers/proto/). channel_call matches a
 // reply to its request by txid; the kernel looks at nothing else. txid 0 means "not a call".
 struct MessageHeader {
