@@ -40,22 +40,9 @@ class Str {
   }
   ~Str() { free(p_); }
 
-  bool reserve(size_t n) {
-    if (n + 1 <= cap_) return true;
-    size_t c = cap_ ? cap_ : 16;
-    while (c < n + 1) c *= 2;
-    char* np = static_cast<char*>(realloc(p_, c));
-    if (!np) { oom() = true; return false; }
-    p_ = np;
-    cap_ = c;
-    return true;
-  }
-  void append(const char* s, size_t n) {
-    if (n == 0 || !reserve(n_ + n)) return;
-    memmove(p_ + n_, s, n);
-    n_ += n;
-    p_[n_] = 0;
-  }
+  // Out of line: inlined, GCC's -Wstringop-overflow misreads the realloc'd buffer's size.
+  bool reserve(size_t n);
+  void append(const char* s, size_t n);
   void append(std::string_view s) { append(s.data(), s.size()); }
   void push(char c) { append(&c, 1); }
   void clear() { n_ = 0; if (p_) p_[0] = 0; }

@@ -27,6 +27,18 @@ size_t skip_backquote(std::string_view w, size_t i) {
 
 size_t skip_double(std::string_view w, size_t i);
 
+// Index just past the ')' closing the "$(" at w[i]. Only the grammar knows where that is (quotes,
+// case patterns), so this parses; the parser already accepted the word, so it succeeds.
+size_t find_subst_end(std::string_view w, size_t i) {
+  Arena* arena = Arena::create();
+  if (!arena) return w.size();
+  Parser p(w.substr(i + 2), 1, arena);
+  ParseResult r = p.parse_subst();
+  size_t end = r.status == ParseStatus::Error ? w.size() : i + 2 + p.offset();
+  arena->release();
+  return end;
+}
+
 // Index just past the "))" closing the "$((" at w[i].
 size_t find_arith_end(std::string_view w, size_t i) {
   int depth = 0;
@@ -45,6 +57,8 @@ size_t skip_double(std::string_view w, size_t i) {
   while (i < w.size() && w[i] != '"') {
     if (w[i] == '\\') i += 2;
     else if (w[i] == '`') i = skip_backquote(w, i);
+    else if (w[i] == '$' && i + 2 < w.size() && w[i + 1] == '(' && w[i + 2] == '(') i = find_arith_end(w, i);
+    else if (w[i] == '$' && i + 1 < w.size() && w[i + 1] == '(') i = find_subst_end(w, i);
     else if (w[i] == '$' && i + 1 < w.size() && w[i + 1] == '{') i = find_brace_end(w, i);
     else ++i;
   }
@@ -61,6 +75,8 @@ size_t find_brace_end(std::string_view w, size_t i) {
     else if (c == '\'') j = skip_single(w, j);
     else if (c == '"') j = skip_double(w, j);
     else if (c == '`') j = skip_backquote(w, j);
+    else if (c == '$' && j + 2 < w.size() && w[j + 1] == '(' && w[j + 2] == '(') j = find_arith_end(w, j);
+    else if (c == '$' && j + 1 < w.size() && w[j + 1] == '(') j = find_subst_end(w, j);
     else if (c == '$' && j + 1 < w.size() && w[j + 1] == '{') j = find_brace_end(w, j);
     else ++j;
   }

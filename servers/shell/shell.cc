@@ -39,6 +39,8 @@ Shell::Shell(Host& host, const Limits& limits) : host_(host), limits_(limits) {
   set_var("PS1", "$ ");
   set_var("PS2", "> ");
   set_var("OPTIND", "1");
+  // dash's default when the environment has none; unset, nothing is searched.
+  set_var("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
 Shell::~Shell() = default;
@@ -138,6 +140,7 @@ void Shell::error(std::string_view a, std::string_view b, std::string_view c, st
   m.append(d);
   m.push('\n');
   write_fd(2, m.view());
+  ++error_count_;
 }
 
 // An error that ends a non-interactive shell (or the subshell it happens in) with status 2; an
@@ -700,7 +703,14 @@ int Shell::exec_simple(Node* n, int* spawned_job, int* pipe_read) {
     st = 2;
     if (special && !interactive_) { exit_status_ = 2; flow_ = Flow::Exit; }
   } else if (builtin) {
+    int errors = error_count_;
     st = run_builtin(argv);
+    // A special builtin's own error (bad option, bad name, can't shift) ends a script, as in dash.
+    if (special && error_count_ != errors && !interactive_ && flow_ == Flow::None &&
+        name != "eval" && name != ".") {
+      exit_status_ = st;
+      flow_ = Flow::Exit;
+    }
   } else if (fn) {
     st = call_function(*fn, argv);
   } else {
@@ -782,8 +792,9 @@ bool Shell::resolve_command(std::string_view name, Str* path, HostError* err) {
     return true;
   }
   const Str* pv = get_var("PATH");
-  std::string_view p = pv ? pv->view() : std::string_view("/bin:/usr/bin");
   *err = HostError::NotFound;
+  if (!pv) return false;
+  std::string_view p = pv->view();
   for (;;) {
     size_t colon = p.find(':');
     std::string_view dir = p.substr(0, colon);

@@ -185,6 +185,7 @@ class Shell final : ArithVars {
   int nesting_ = 0;
   int subshell_depth_ = 0;
   int next_fake_job_ = 1000000;
+  int error_count_ = 0;           // messages error() printed: a special builtin that printed one failed
   int subst_status_ = -1;         // status of the last $(...) in the current simple command
   bool exit_requested_ = false;   // the `exit` builtin ran (errors do not end an interactive shell)
   Arena* current_arena_ = nullptr;  // the arena of the command being run (function bodies keep it)   // ids of background jobs that ran inside the shell
