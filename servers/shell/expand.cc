@@ -129,6 +129,12 @@ void Expander::field_break(Out& o) {
 
 // The result of an expansion: split on IFS when unquoted and splitting, else taken as is.
 void Expander::text(std::string_view t, bool quoted, Out& o) {
+  // `x=$x$x` in a loop doubles forever: bound what one word may grow to.
+  if (failed_ || o.cur.size() + t.size() > sh_.limits_.max_input) {
+    if (!failed_) sh_.fatal_error("expansion too long");
+    failed_ = true;
+    return;
+  }
   if (quoted || o.mode == Mode::String) {
     if (o.mode == Mode::Pattern) { for (char c : t) lit(c, true, o); return; }
     o.cur.append(t);
@@ -171,6 +177,7 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
     }
   }
   while (i < w.size()) {
+    if (failed_) return false;
     char c = w[i];
     if (c == '\\') {
       if (i + 1 >= w.size()) { lit('\\', quoted, o); ++i; continue; }
@@ -226,7 +233,7 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
     lit(c, quoted, o);
     ++i;
   }
-  return true;
+  return !failed_;
 }
 
 bool Expander::special_or_var(std::string_view name, bool* set, Str* value) {

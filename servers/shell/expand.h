@@ -42,6 +42,7 @@ class Expander {
   bool sub_string(std::string_view w, bool quoted, Mode mode, Str* out);
 
   Shell& sh_;
+  bool failed_ = false;   // a result grew past Limits::max_input (reported once)
 };
 
 // Index just past the '}' matching the "${" at w[i]; w.size() if none.
