@@ -203,6 +203,11 @@ class Eval {
       if (c == '0' && pos_ + 1 < e_.size() && (e_[pos_ + 1] == 'x' || e_[pos_ + 1] == 'X')) {
         base = 16;
         pos_ += 2;
+        if (pos_ >= e_.size() || !((e_[pos_] >= '0' && e_[pos_] <= '9') || (e_[pos_] >= 'a' && e_[pos_] <= 'f') ||
+                                   (e_[pos_] >= 'A' && e_[pos_] <= 'F'))) {
+          fail("expecting EOF");   // "0x" alone, as dash says
+          return 0;
+        }
       } else if (c == '0') {
         base = 8;
       }

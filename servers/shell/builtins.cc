@@ -24,7 +24,7 @@ int signal_number(std::string_view s) {
 }
 
 constexpr std::string_view kSpecial[] = {":", "break", "continue", ".", "eval", "exec", "exit",
-                                         "export", "readonly", "return", "set", "shift", "unset"};
+                                         "export", "readonly", "return", "set", "shift", "trap", "unset"};
 constexpr std::string_view kRegular[] = {"true", "false", "echo", "printf", "cd", "pwd", "test", "[",
                                          "wait", "read", "kill", "local", "type", "command"};
 
@@ -526,6 +526,35 @@ struct Builtins {
     return st;
   }
 
+  // Only EXIT (or 0) runs anything; traps on signals are accepted and ignored until the target
+  // delivers signals to the shell (FIXME(#7)).
+  int trap() {
+    if (argc() == 1) {
+      if (sh.has_exit_trap_) {
+        Str line("trap -- '");
+        line.append(sh.exit_trap_.view());
+        line.append("' EXIT\n");
+        out(line.view());
+      }
+      return 0;
+    }
+    size_t i = 1;
+    std::string_view action = arg(1);
+    bool reset = action == "-";
+    if (argc() == 2) { reset = true; i = 1; } else { i = 2; }
+    for (; i < argc(); ++i) {
+      std::string_view cond = arg(i);
+      if (cond == "EXIT" || cond == "0") {
+        sh.has_exit_trap_ = !reset;
+        sh.exit_trap_ = reset ? Str() : Str(action);
+      } else if (signal_number(cond) < 0) {
+        sh.error("trap: ", cond, ": bad trap");
+        return 1;
+      }
+    }
+    return 0;
+  }
+
   int local() {
     if (sh.locals_.empty()) { sh.error("local: not in a function"); return 2; }
     for (size_t i = 1; i < argc(); ++i) {
@@ -558,8 +587,12 @@ struct Builtins {
           if (!command_v) { line.append(n); line.append(" is "); }
           line.append(path.view());
         } else {
-          if (!command_v) { sh.error(n, ": not found"); }
-          st = command_v ? 1 : 127;
+          if (!command_v) {   // dash: on stdout, without the "sh: LINE:" prefix
+            line.append(n);
+            line.append(": not found\n");
+            out(line.view());
+          }
+          st = 127;
           continue;
         }
       }
@@ -706,6 +739,7 @@ int Shell::run_builtin(Vec<Str>& argv) {
   if (n == "local") return b.local();
   if (n == "type") return b.type(false);
   if (n == "command") return b.command();
+  if (n == "trap") return b.trap();
   return 127;
 }
 

@@ -199,7 +199,9 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
       i = end;
       continue;
     }
-    if (c == '"' && !quoted) {
+    // In quoted text an unescaped '"' only survives the parser inside a ${...} word, as in
+    // "${x:-"a b"}": there it quotes again.
+    if (c == '"') {
       size_t end = skip_double(w, i);
       std::string_view inner = w.substr(i + 1, end - i - 2 < w.size() ? end - i - 2 : 0);
       // "" makes a field even when empty; "$@" with no arguments makes none.
@@ -430,7 +432,7 @@ bool Expander::braced(std::string_view body, bool quoted, Out& o) {
       if (use_word) {
         Str msg;
         if (!sub_string(word, quoted, Mode::String, &msg)) return false;
-        if (word.empty()) sh_.fatal_error(name, ": parameter not set");
+        if (word.empty()) sh_.fatal_error(name, colon ? ": parameter not set or null" : ": parameter not set");
         else sh_.fatal_error(name, ": ", msg.view());
         return false;
       }
@@ -440,8 +442,9 @@ bool Expander::braced(std::string_view body, bool quoted, Out& o) {
     case '%':
     case '#': {
       Str pat;
+      // The pattern is a pattern even inside double quotes ("${v#*.}"); its own quotes quote.
       Out po{Mode::Pattern, nullptr, Str(), false};
-      if (!walk(word, quoted, po, false)) return false;
+      if (!walk(word, false, po, false)) return false;
       pat = static_cast<Str&&>(po.cur);
       std::string_view v = value.view();
       size_t len = v.size();

@@ -719,7 +719,7 @@ Node* Parser::for_clause() {
     }
     if (!make_list(words, &n->words)) return nullptr;
     Tok t = peek().type;
-    if (t != Tok::Semi && t != Tok::Newline) { unexpected(peek(), "do"); return nullptr; }
+    if (t != Tok::Semi && t != Tok::Newline) { unexpected(peek(), t == Tok::Eof ? nullptr : "do"); return nullptr; }
     take();
   } else if (peek().type == Tok::Semi) {
     take();

@@ -211,6 +211,7 @@ int Shell::run_script(std::string_view src) {
   exited_ = true;
   exit_status_ = flow_ == Flow::Exit ? exit_status_ : st;
   flow_ = Flow::None;
+  run_exit_trap();
   return exit_status_;
 }
 
@@ -246,6 +247,8 @@ bool Shell::feed_line(std::string_view line) {
       flow_ = Flow::None;
     } else {
       exited_ = true;
+      flow_ = Flow::None;
+      run_exit_trap();
     }
   }
   flow_ = Flow::None;
@@ -269,6 +272,7 @@ int Shell::finish() {
   if (!exited_) {
     exited_ = true;
     exit_status_ = last_status_;
+    run_exit_trap();
   }
   return exit_status_;
 }
@@ -497,6 +501,8 @@ void Shell::save_state(State& s) {
   s.cwd = cwd_;
   s.errexit = errexit_;
   s.loop_depth = loop_depth_;
+  s.exit_trap = exit_trap_;
+  s.has_exit_trap = has_exit_trap_;
 }
 
 void Shell::restore_state(State& s) {
@@ -509,6 +515,21 @@ void Shell::restore_state(State& s) {
   }
   errexit_ = s.errexit;
   loop_depth_ = s.loop_depth;
+  exit_trap_ = static_cast<Str&&>(s.exit_trap);
+  has_exit_trap_ = s.has_exit_trap;
+}
+
+// The EXIT trap runs once, with $? the shell's exit status; its own `exit N` changes the status.
+void Shell::run_exit_trap() {
+  if (!has_exit_trap_) return;
+  has_exit_trap_ = false;
+  Str trap = static_cast<Str&&>(exit_trap_);
+  int status = exit_status_;
+  last_status_ = status;
+  flow_ = Flow::None;
+  run_source(trap.view(), line_);
+  if (!(flow_ == Flow::Exit && exit_requested_)) exit_status_ = status;
+  flow_ = Flow::None;
 }
 
 int Shell::exec_if(Node* n) {

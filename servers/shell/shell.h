@@ -107,6 +107,8 @@ class Shell final : ArithVars {
     Str cwd;
     bool errexit;
     int loop_depth;
+    Str exit_trap;
+    bool has_exit_trap;
   };
 
   // Execution (shell.cc).
@@ -188,7 +190,10 @@ class Shell final : ArithVars {
   int error_count_ = 0;           // messages error() printed: a special builtin that printed one failed
   int subst_status_ = -1;         // status of the last $(...) in the current simple command
   bool exit_requested_ = false;   // the `exit` builtin ran (errors do not end an interactive shell)
-  Arena* current_arena_ = nullptr;  // the arena of the command being run (function bodies keep it)   // ids of background jobs that ran inside the shell
+  Arena* current_arena_ = nullptr;
+  Str exit_trap_;                 // `trap CMD EXIT`: run once when the shell ends
+  bool has_exit_trap_ = false;
+  void run_exit_trap();  // the arena of the command being run (function bodies keep it)   // ids of background jobs that ran inside the shell
   struct Local {
     Str name;
     Str value;

@@ -44,7 +44,7 @@ Outcome run_shell(const std::string& shell, const std::string& script) {
     dup2(o, 1);
     dup2(e, 2);
     const char* env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LC_ALL=C", nullptr};
-    execle(shell.c_str(), "sh", "-c", script.c_str(), static_cast<char*>(nullptr), env);
+    execle(shell.c_str(), "sh", "-c", script.c_str(), "sh", static_cast<char*>(nullptr), env);
     _exit(121);
   }
   int st = 0;
@@ -137,6 +137,35 @@ const std::vector<std::string> kCorpus = {
   "echo ${x",
   "echo `echo x",
   "f() { f; }; f",
+  "echo ${u:?}",
+  "echo $((0x)); echo $((2 ** 3))",
+  "for i in 1 2 3",
+  "type nosuch; echo $?; command -v nosuch; echo $?; command -v echo",
+  // traps
+  "trap 'echo trapped $?' EXIT; echo body; exit 3",
+  "trap 'echo t; exit 5' EXIT; true",
+  "trap 'echo x' EXIT; trap - EXIT; echo y",
+  "trap 'echo t' EXIT; echo $((1/0))",
+  // more expansion and quoting
+  "echo \"$(echo \"a)b\")\" $(echo ')') $(case a in a) echo yes;; esac)",
+  "echo ${x:-\"a b\"} ${x:-'$HOME'} \"${x:-$HOME}\"; set --; echo \"[$@]\" \"[$*]\" \"$@x\"",
+  "v=abcdef; echo ${v#a} ${v#*c} ${v%f} ${v%d*} ${v##*[bc]} ${v%%[de]*} \"${v#\"abc\"}\" ${v#'a'*}",
+  "set -- 1 2 3 4 5 6 7 8 9 10 11; echo ${10} ${11} $10",
+  "x='*'; case abc in $x) echo glob;; esac; case abc in \"$x\") echo no;; *) echo lit;; esac",
+  "echo \\$ \\\\ \\\" \\' \"\\$ \\\\ \\\" \\' \\a\"",
+  "a=b; b=c; eval echo \\$$a",
+  "f() { local x=1; g; }; g() { echo $x; }; x=0; f; echo $x",
+  "echo $((10 / 3)) $((-10 / 3)) $((-10 % 3)) $((5 & 3)) $((5 | 3)) $((5 ^ 3)) $((~5)) $((!0))",
+  "x=5; echo $((x += 3)) $((x -= 1)) $((x *= 2)) $((x /= 7)) $((x %= 2)) $x",
+  // several lines
+  "f() {\n  echo \"in f: $1\"\n  [ \"$1\" -gt 0 ] && f $(($1 - 1))\n}\nf 3",
+  "x=0\nwhile [ $x -lt 3 ]\ndo\n  x=$((x + 1))\n  case $x in\n    1) echo one ;;\n    2) echo two\n       ;;\n    *) echo many ;;\n  esac\ndone",
+  "echo first\nnosuch\necho third $?\ncat < missing\necho fifth",
+  "if [ -d /tmp ]; then\n  echo dir\nfi\nfi",
+  "x=$(\n  echo multi\n  echo line\n)\necho \"$x\"",
+  "set -e\necho start\ntrue && false || true\nif false; then echo x; fi\n(false)\necho never",
+  "echo a\\\nb; echo \"c\\\nd\"",
+  "s=0; i=0\nwhile [ $i -lt 1000 ]; do s=$((s + i)); i=$((i + 1)); done\necho $s",
 };
 
 }  // namespace
