@@ -49,6 +49,8 @@ enum class RedirOp : uint8_t {
   DupIn,     // <&
   DupOut,    // >&
   ReadWrite, // <>
+  HereDoc,   // << or <<-: target is the body, expanded like "..." (but " is literal)
+  HereDocRaw,// the same with a quoted delimiter: the body as it is
 };
 
 struct Redir {

@@ -105,6 +105,16 @@ bool Expander::expand_pattern(std::string_view word, Str* out) {
   return !oom();
 }
 
+bool Expander::expand_heredoc(std::string_view body, Str* out) {
+  Out o{Mode::String, nullptr, Str(), false};
+  heredoc_ = true;
+  bool ok = walk(body, true, o, false);
+  heredoc_ = false;
+  if (!ok) return false;
+  *out = static_cast<Str&&>(o.cur);
+  return !oom();
+}
+
 bool Expander::sub_string(std::string_view w, bool quoted, Mode mode, Str* out) {
   Out o{mode, nullptr, Str(), false};
   if (!walk(w, quoted, o, false)) return false;
@@ -183,7 +193,7 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
       if (i + 1 >= w.size()) { lit('\\', quoted, o); ++i; continue; }
       char n = w[i + 1];
       if (n == '\n') { i += 2; continue; }
-      if (quoted && n != '$' && n != '`' && n != '"' && n != '\\') {
+      if (quoted && n != '$' && n != '`' && (n != '"' || heredoc_) && n != '\\') {
         lit('\\', true, o);
         ++i;
         continue;
@@ -201,7 +211,7 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
     }
     // In quoted text an unescaped '"' only survives the parser inside a ${...} word, as in
     // "${x:-"a b"}": there it quotes again.
-    if (c == '"') {
+    if (c == '"' && !heredoc_) {
       size_t end = skip_double(w, i);
       std::string_view inner = w.substr(i + 1, end - i - 2 < w.size() ? end - i - 2 : 0);
       // "" makes a field even when empty; "$@" with no arguments makes none.

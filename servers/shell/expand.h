@@ -21,6 +21,8 @@ class Expander {
   bool expand_string(std::string_view word, Str* out, bool assignment = false);
   // A pattern for pattern_match: quoted characters come out backslash-escaped.
   bool expand_pattern(std::string_view word, Str* out);
+  // A here-document body: $, `...` and \ as in double quotes, but '"' is an ordinary character.
+  bool expand_heredoc(std::string_view body, Str* out);
 
  private:
   enum class Mode { Fields, String, Pattern };
@@ -43,6 +45,7 @@ class Expander {
 
   Shell& sh_;
   bool failed_ = false;   // a result grew past Limits::max_input (reported once)
+  bool heredoc_ = false;  // walking a here-document body
 };
 
 // Index just past the '}' matching the "${" at w[i]; w.size() if none.

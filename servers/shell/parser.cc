@@ -154,14 +154,21 @@ void Parser::lex_into(Token& t) {
   char n = pos_ + 1 < src_.size() ? src_[pos_ + 1] : 0;
   auto op = [&](Tok type, size_t len) { t.type = type; t.len = len; pos_ += len; };
   switch (c) {
-    case '\n': op(Tok::Newline, 1); ++line_; return;
+    case '\n':
+      op(Tok::Newline, 1);
+      ++line_;
+      if (!heredocs_.empty()) read_heredocs();
+      return;
     case '&': n == '&' ? op(Tok::AndIf, 2) : op(Tok::Amp, 1); return;
     case '|': n == '|' ? op(Tok::OrIf, 2) : op(Tok::Pipe, 1); return;
     case ';': n == ';' ? op(Tok::DSemi, 2) : op(Tok::Semi, 1); return;
     case '(': op(Tok::LParen, 1); return;
     case ')': op(Tok::RParen, 1); return;
     case '<':
-      if (n == '<') op(Tok::DLess, 2);
+      if (n == '<') {
+        if (pos_ + 2 < src_.size() && src_[pos_ + 2] == '-') op(Tok::DLessDash, 3);
+        else op(Tok::DLess, 2);
+      }
       else if (n == '&') op(Tok::LessAnd, 2);
       else if (n == '>') op(Tok::LessGreat, 2);
       else op(Tok::Less, 1);
@@ -395,6 +402,7 @@ bool Parser::at_reserved_terminator() {
 
 ParseResult Parser::next() {
   ParseResult r;
+  heredoc_open_ = false;
   linebreak();
   if (!failed_ && peek().type == Tok::Eof) {
     r.status = ParseStatus::End;
@@ -405,6 +413,13 @@ ParseResult Parser::next() {
       r.node = n;
     }
   }
+  // A here-document whose line was the last one: its body is empty and still open.
+  if (!heredocs_.empty()) {
+    for (PendingHereDoc& h : heredocs_) h.redir->target.len = 0;
+    heredocs_.clear();
+    heredoc_open_ = true;
+  }
+  r.heredoc_open = heredoc_open_;
   if (failed_) {
     r.status = ParseStatus::Error;
     r.node = nullptr;
@@ -577,8 +592,29 @@ bool Parser::redirection(Redir** slot) {
     case Tok::LessAnd: r->op = RedirOp::DupIn; break;
     case Tok::GreatAnd: r->op = RedirOp::DupOut; break;
     case Tok::LessGreat: r->op = RedirOp::ReadWrite; break;
-    case Tok::DLess: fail("here-documents are not supported", false); return false;
+    case Tok::DLess: case Tok::DLessDash: r->op = RedirOp::HereDoc; break;
     default: unexpected(t); return false;
+  }
+  if (r->op == RedirOp::HereDoc) {
+    r->fd = fd >= 0 ? fd : 0;
+    const Token& word = peek();
+    if (word.type != Tok::Word) { unexpected(word); return false; }
+    Token w = take();
+    // The delimiter is the word after quote removal; any quoting means a body without expansion.
+    PendingHereDoc h;
+    h.redir = r;
+    h.strip_tabs = t.type == Tok::DLessDash;
+    std::string_view d = text(w);
+    for (size_t i = 0; i < d.size(); ++i) {
+      char c = d[i];
+      if (c == '\'' || c == '"') { r->op = RedirOp::HereDocRaw; continue; }
+      if (c == '\\' && i + 1 < d.size()) { r->op = RedirOp::HereDocRaw; c = d[++i]; }
+      h.delimiter.push(c);
+    }
+    r->target.text = "";
+    if (!heredocs_.push_back(static_cast<PendingHereDoc&&>(h))) { fail("out of memory", false); return false; }
+    *slot = r;
+    return true;
   }
   bool input = r->op == RedirOp::In || r->op == RedirOp::DupIn || r->op == RedirOp::ReadWrite;
   r->fd = fd >= 0 ? fd : (input ? 0 : 1);
@@ -589,7 +625,34 @@ bool Parser::redirection(Redir** slot) {
   return true;
 }
 
-static bool is_redir_tok(int t, int less, int dless) { return t >= less && t <= dless; }
+static bool is_redir_tok(int t, int less, int last) { return t >= less && t <= last; }
+
+// Bodies of the here-documents started on the line that just ended: line by line up to the
+// delimiter. The end of input also ends a body (as in dash); heredoc_open_ tells an interactive
+// reader that more lines could still belong to it.
+void Parser::read_heredocs() {
+  for (PendingHereDoc& h : heredocs_) {
+    Str body;
+    bool closed = false;
+    while (pos_ < src_.size()) {
+      size_t nl = src_.find('\n', pos_);
+      size_t end = nl == std::string_view::npos ? src_.size() : nl;
+      std::string_view l = src_.substr(pos_, end - pos_);
+      pos_ = nl == std::string_view::npos ? src_.size() : nl + 1;
+      ++line_;
+      if (h.strip_tabs) while (!l.empty() && l[0] == '\t') l.remove_prefix(1);
+      if (l == h.delimiter.view()) { closed = true; break; }
+      body.append(l);
+      if (nl != std::string_view::npos) body.push('\n');
+    }
+    if (!closed) heredoc_open_ = true;
+    const char* text = arena_->copy(body.view());
+    if (!text) { fail("out of memory", false); return; }
+    h.redir->target.text = text;
+    h.redir->target.len = static_cast<uint32_t>(body.size());
+  }
+  heredocs_.clear();
+}
 
 bool Parser::redirections(Redir** head) {
   Redir** tail = head;
@@ -597,7 +660,7 @@ bool Parser::redirections(Redir** head) {
   for (;;) {
     Tok t = peek().type;
     if (t != Tok::IoNumber && !is_redir_tok(static_cast<int>(t), static_cast<int>(Tok::Less),
-                                            static_cast<int>(Tok::DLess)))
+                                            static_cast<int>(Tok::DLessDash)))
       return true;
     if (!redirection(tail)) return false;
     tail = &(*tail)->next;
@@ -630,7 +693,7 @@ Node* Parser::simple_command() {
       continue;
     }
     if (t.type == Tok::IoNumber || is_redir_tok(static_cast<int>(t.type), static_cast<int>(Tok::Less),
-                                                static_cast<int>(Tok::DLess))) {
+                                                static_cast<int>(Tok::DLessDash))) {
       if (!redirection(rtail)) return nullptr;
       rtail = &(*rtail)->next;
       continue;

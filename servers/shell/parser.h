@@ -23,6 +23,7 @@ struct ParseResult {
   ParseStatus status = ParseStatus::End;
   Node* node = nullptr;
   bool at_eof = false;   // Error: more input might have completed it (the interactive shell asks)
+  bool heredoc_open = false;  // Ok, but a here-document ran to the end of input (ditto)
   int error_line = 0;
   Str error;
 };
@@ -43,7 +44,12 @@ class Parser {
   enum class Tok : uint8_t {
     Word, IoNumber, Newline, Eof,
     AndIf, OrIf, DSemi, Semi, Amp, Pipe, LParen, RParen,
-    Less, Great, DGreat, LessAnd, GreatAnd, LessGreat, Clobber, DLess,
+    Less, Great, DGreat, LessAnd, GreatAnd, LessGreat, Clobber, DLess, DLessDash,
+  };
+  struct PendingHereDoc {
+    Redir* redir;
+    Str delimiter;
+    bool strip_tabs;
   };
   struct Token {
     Tok type = Tok::Eof;
@@ -107,6 +113,9 @@ class Parser {
   int depth_ = 0;
   Token tok_;
   bool have_tok_ = false;
+  Vec<PendingHereDoc> heredocs_;   // read after the next newline token
+  bool heredoc_open_ = false;
+  void read_heredocs();
   bool failed_ = false;
   bool fail_eof_ = false;
   int fail_line_ = 0;

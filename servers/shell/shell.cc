@@ -234,6 +234,7 @@ bool Shell::feed_line(std::string_view line) {
       ParseResult r = p.next();
       if (r.status == ParseStatus::End) break;
       if (r.status == ParseStatus::Error) { incomplete = r.at_eof; break; }
+      if (r.heredoc_open) { incomplete = true; break; }
     }
     arena->release();
     if (incomplete) return false;
@@ -755,6 +756,21 @@ bool Shell::apply_redirs(Redir* r, Fd saved[kMaxFds], Vec<int>& opened) {
   (void)saved;
   Expander e(*this);
   for (; r; r = r->next) {
+    if (r->fd >= 0 && r->fd < kMaxFds && (r->op == RedirOp::HereDoc || r->op == RedirOp::HereDocRaw)) {
+      Str body;
+      if (r->op == RedirOp::HereDocRaw) body = Str(r->target.view());
+      else if (!e.expand_heredoc(r->target.view(), &body)) return false;
+      int fd = -1;
+      if (host_.input_from(body.c_str(), body.size(), &fd) != HostError::Ok) {
+        error("cannot create a here-document");
+        return false;
+      }
+      opened.push_back(fd);
+      fds_[r->fd].kind = Fd::Host;
+      fds_[r->fd].host = fd;
+      fds_[r->fd].buf = nullptr;
+      continue;
+    }
     Str target;
     if (!e.expand_string(r->target.view(), &target)) return false;
     if (r->fd < 0 || r->fd >= kMaxFds) {

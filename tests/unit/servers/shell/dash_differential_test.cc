@@ -166,6 +166,16 @@ const std::vector<std::string> kCorpus = {
   "set -e\necho start\ntrue && false || true\nif false; then echo x; fi\n(false)\necho never",
   "echo a\\\nb; echo \"c\\\nd\"",
   "s=0; i=0\nwhile [ $i -lt 1000 ]; do s=$((s + i)); i=$((i + 1)); done\necho $s",
+  // here-documents
+  "cat <<EOF\nhello $HOME\nEOF\necho after",
+  "cat <<EOF\nno end",
+  "cat <<\"EOF\"\n$HOME \\$x \"q\"\nEOF",
+  "cat <<-EOF\n\ttabbed\n\tEOF",
+  "cat <<EOF; echo same line\na \\$x \\\"q\\\" `echo bq` $((1+2))\nEOF",
+  "x=val; cat <<A; cat <<B\n1 $x\nA\n2 $x\nB",
+  "while read l; do echo \"<$l>\"; done <<EOF\none\ntwo\nEOF",
+  "cat <<'E' | tr a-z A-Z\nshout $x\nE",
+  "read a b <<EOF\nfirst second third\nEOF\necho $b",
 };
 
 }  // namespace

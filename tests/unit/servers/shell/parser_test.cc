@@ -201,3 +201,17 @@ TEST_CASE("malformed and hostile input gives an error, never a crash", "[shell][
     CHECK(!error_of("f() echo").empty());
   }
 }
+
+TEST_CASE("a here-document's body is read after the end of its line", "[shell][parser]") {
+  ArenaHolder h;
+  Parsed p = parse_all("cat <<EOF; echo x\nbody $y\nEOF\necho next\n", h.a);
+  REQUIRE(p.status == ParseStatus::Ok);
+  CHECK(p.commands == 2);
+  Redir* r = p.first->body->body->body->redirs;
+  REQUIRE(r);
+  CHECK(r->op == RedirOp::HereDoc);
+  CHECK(r->fd == 0);
+  CHECK(r->target.view() == "body $y\n");
+  Parsed q = parse_all("cat <<'E'\nraw\nE\n", h.a);
+  CHECK(q.first->body->body->body->redirs->op == RedirOp::HereDocRaw);
+}

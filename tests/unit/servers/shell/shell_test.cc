@@ -334,4 +334,20 @@ TEST_CASE("a 100 KB line and hostile input never crash the interpreter", "[shell
   CHECK(run("echo ${").status == 2);
   CHECK(run("echo ${x!}").status == 2);
   CHECK(run("echo $((((((((((((((((((1").status == 2);
+  CHECK(run("cat <<").status == 2);
+  CHECK(run("cat <<EOF").status == 0);
+}
+
+TEST_CASE("here-documents: expanded, quoted, tab-stripped, several on a line", "[shell]") {
+  auto r = run("x=val\ncat <<EOF\n$x \"q\" \\$x $(echo sub)\nEOF\ncat <<'RAW'; cat <<-T\n$x\nRAW\n\t\ttabs $x\n\tT\necho end");
+  CHECK(r.out == "val \"q\" $x sub\n$x\ntabs val\nend\n");
+}
+
+TEST_CASE("line-at-a-time input waits for the end of a here-document", "[shell]") {
+  FakeHost h;
+  shell::Shell sh(h);
+  CHECK_FALSE(sh.feed_line("cat <<EOF\n"));
+  CHECK_FALSE(sh.feed_line("body\n"));
+  CHECK(h.spawned.empty());
+  CHECK(sh.feed_line("EOF\n"));
 }
