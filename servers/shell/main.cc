@@ -28,8 +28,10 @@ extern "C" int main(koios::u64 root_value) {
   if (koios::resource_create(root, koios::ResourceKind::Power, 0, &power) != Status::Ok) return 2;
 
   shell::KoiosHost host(g_console);
-  // A 64 KiB stack: recursion limits well under dash's.
+  // A 64 KiB stack (UserAspace::kStackSize), of which main's frame takes ~5 KiB: the interpreter
+  // checks its own depth against max_stack, and the counts below stay well under dash's.
   shell::Limits limits;
+  limits.max_stack = 44 * 1024;
   limits.max_call_depth = 32;
   limits.max_nesting = 8;
   limits.max_parse_depth = 32;

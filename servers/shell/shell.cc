@@ -164,7 +164,29 @@ bool Shell::check_oom() {
   return true;
 }
 
+bool Shell::stack_ok() {
+  if (limits_.max_stack == 0 || stack_base_ == 0) return true;
+  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (stack_base_ - here < limits_.max_stack) return true;
+  fatal_error("out of stack");
+  return false;
+}
+
+// Marks the outermost entry into the interpreter, so stack_ok() can measure from it.
+class StackBase {
+ public:
+  explicit StackBase(uintptr_t& base) : base_(base), outer_(base == 0) {
+    if (outer_) base_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  }
+  ~StackBase() { if (outer_) base_ = 0; }
+
+ private:
+  uintptr_t& base_;
+  bool outer_;
+};
+
 bool Shell::bump_nesting() {
+  if (!stack_ok()) return false;
   if (nesting_ >= limits_.max_nesting) {
     fatal_error("nesting too deep");
     return false;
@@ -201,6 +223,7 @@ int Shell::run_source(std::string_view src, int first_line) {
 }
 
 int Shell::run_script(std::string_view src) {
+  StackBase base(stack_base_);
   int st;
   if (src.size() > limits_.max_input) {
     fatal_error("script too large");
@@ -217,6 +240,7 @@ int Shell::run_script(std::string_view src) {
 
 bool Shell::feed_line(std::string_view line) {
   if (exited_) return true;
+  StackBase base(stack_base_);
   if (pending_.empty()) pending_line_ = next_line_;
   for (char c : line) if (c == '\n') ++next_line_;
   if (pending_.size() + line.size() > limits_.max_input) {
@@ -263,6 +287,7 @@ void Shell::interrupt_pending() {
 }
 
 int Shell::finish() {
+  StackBase base(stack_base_);
   if (!exited_ && !pending_.empty()) {
     Str src = static_cast<Str&&>(pending_);
     pending_ = Str();
@@ -359,6 +384,12 @@ int Shell::exec_pipeline(Node* n, bool async) {
     if (n->bang) { --errexit_suppressed_; st = st == 0 ? 1 : 0; }
     return st;
   }
+  return exec_pipeline_stages(n, async);
+}
+
+// Out of line, so that the frame of every plain command on the recursion path stays small.
+[[gnu::noinline]] int Shell::exec_pipeline_stages(Node* n, bool async) {
+  Node* first = n->body;
   // Stages run left to right. A program stage is spawned and not waited for; its stdout is a
   // pipe that the next stage reads while it runs. A builtin, function or compound stage runs
   // here, in a subshell copy of the state, writing into a buffer that becomes the next stage's
@@ -449,6 +480,7 @@ int Shell::wait_job(int id) {
 
 int Shell::exec_command(Node* n) {
   line_ = n->line;
+  if (!stack_ok()) return 2;
   if (n->kind == NodeKind::Simple) return exec_simple(n, nullptr, nullptr);
   if (n->kind == NodeKind::FuncDef) {
     if (!define_func(n->name.view(), n->body)) return 2;
@@ -634,6 +666,7 @@ bool Shell::define_func(std::string_view name, Node* body) {
 }
 
 int Shell::call_function(const Func& fn, Vec<Str>& argv) {
+  if (!stack_ok()) return 2;
   if (call_depth_ >= limits_.max_call_depth) {
     Str m("Maximum function recursion depth (");
     append_number(m, limits_.max_call_depth);
@@ -848,7 +881,7 @@ bool Shell::resolve_command(std::string_view name, Str* path, HostError* err) {
   return false;
 }
 
-int Shell::run_external(Vec<Str>& argv, int* spawned_job, int* pipe_read) {
+[[gnu::noinline]] int Shell::run_external(Vec<Str>& argv, int* spawned_job, int* pipe_read) {
   Str path;
   HostError err;
   std::string_view name = argv[0].view();

@@ -22,6 +22,10 @@ struct Limits {
   size_t max_capture = 4u << 20;     // bytes a $(...) or a builtin pipeline stage may produce
   size_t max_input = 4u << 20;       // bytes of one script or one pending command
   size_t max_variables = 4096;
+  // Bytes of stack the interpreter may use below the frame of its entry point (run_script,
+  // feed_line, finish); 0: unchecked. A call, subshell or compound command that would go deeper
+  // fails with "out of stack" instead of overflowing (the target's stacks are small).
+  size_t max_stack = 0;
 };
 
 class Shell final : ArithVars {
@@ -139,6 +143,9 @@ class Shell final : ArithVars {
   bool resolve_command(std::string_view name, Str* path, HostError* err);
   bool make_env(Vec<Str>& storage);
   bool bump_nesting();
+  bool stack_ok();
+  int exec_pipeline_stages(Node* n, bool async);
+  uintptr_t stack_base_ = 0;    // frame address at the outermost entry (0: not inside one)
 
   // Variables.
   Var* find_var(std::string_view name);

@@ -351,3 +351,13 @@ TEST_CASE("line-at-a-time input waits for the end of a here-document", "[shell]"
   CHECK(h.spawned.empty());
   CHECK(sh.feed_line("EOF\n"));
 }
+
+TEST_CASE("with max_stack set, deep recursion stops with out of stack, not a crash", "[shell]") {
+  shell::Limits limits;
+  limits.max_stack = 64 * 1024;
+  auto r = run("n=0; g() { n=$((n + 1)); g; }; g", limits);
+  CHECK(r.err == "sh: 1: out of stack\n");
+  CHECK(r.status == 2);
+  r = run("n=0; g() { n=$((n + 1)); g; }; (g); echo still $((n < 1000))", limits);
+  CHECK(r.out == "still 1\n");
+}
