@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fd.h"
 #include "koios/resource.h"
 #include "runtime.h"
 #include "spawn.h"
@@ -22,7 +23,7 @@ using koios::Status;
 // Each test program prints its own PASS/FAIL line per check and exits 0 when all passed. They get
 // argv {name, "quick" or "full"} (full adds the long checks), a job to spawn in, the boot
 // filesystem, and the info resource (for kernel-wide counts).
-constexpr const char* kTests[] = {"spawn_basics", "multiproc"};
+constexpr const char* kTests[] = {"spawn_basics", "multiproc", "files"};
 // Generous: a suite program spawns a thousand processes, and TCG may get little host time.
 constexpr koios::i64 kTestTimeoutNs = 240'000'000'000;
 
@@ -39,6 +40,24 @@ const char* reason_text(koios::ProcessExitReason reason) {
     case koios::ProcessExitReason::Fault: return "fault";
     default: return "running";
   }
+}
+
+// Starts mountsrv (the file service: the boot filesystem at /, a tmpfs at /tmp) in `job`, with the
+// server end of a new directory channel and the boot filesystem. init keeps the client end as its
+// own directory channel (koios::mount_channel()); each program it starts gets a Clone of it as
+// StartupServer::Mount. Returns mountsrv's process.
+koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootfs) {
+  auto dir = TRY(koios::make_channel());
+  Handle vmo = koios::kInvalidHandle;
+  TRY(koios::handle_duplicate(bootfs.vmo(), koios::Rights::SameRights, &vmo));
+  koios::SpawnHandle extra[] = {
+      {dir.second.release(), koios::StartupHandleKind::Server, static_cast<koios::u32>(koios::StartupServer::Mount)},
+      {vmo, koios::StartupHandleKind::BootfsVmo, 0},
+  };
+  const char* argv[] = {"mountsrv", nullptr};
+  auto process = TRY(koios::spawn(job, bootfs, "mountsrv", argv, nullptr, extra, 2));
+  koios::set_mount_channel(dir.first.release());
+  return process;
 }
 
 // Runs one test program to its end in a job of its own under `parent`; true when it exited 0.
@@ -58,9 +77,14 @@ bool run_test(const char* name, const char* mode, Handle parent, const koios::Bo
       {job_for_child, koios::StartupHandleKind::Job, 0},
       {fs_for_child, koios::StartupHandleKind::BootfsVmo, 0},
       {info_for_child, koios::StartupHandleKind::Resource, static_cast<koios::u32>(koios::ResourceKind::Info)},
+      {koios::kInvalidHandle, koios::StartupHandleKind::Server, static_cast<koios::u32>(koios::StartupServer::Mount)},
   };
+  // Its own directory channel to mountsrv, when mountsrv runs.
+  auto mount = koios::mount_clone();
+  koios::u32 extra_count = 3;
+  if (mount.ok()) extra[extra_count++].handle = mount.value().release();
   const char* argv[] = {name, mode, nullptr};
-  auto process = koios::spawn(job.get(), bootfs, name, argv, nullptr, extra, 3);
+  auto process = koios::spawn(job.get(), bootfs, name, argv, nullptr, extra, extra_count);
   if (!process.ok()) {
     std::printf("init: %s FAIL (spawn: %s)\n", name, koios::status_name(process.status()));
     return false;
@@ -109,6 +133,9 @@ int main(int, char**, char**) {
   const char* tests = std::getenv("init.tests");
   const char* mode = tests != nullptr && std::strcmp(tests, "full") == 0 ? "full" : "quick";
   std::printf("init: started; %u programs in the boot filesystem; %s tests\n", bootfs.value().count(), mode);
+
+  auto mountsrv = start_mountsrv(root_job, bootfs.value());
+  if (!mountsrv.ok()) std::printf("init: mountsrv did not start: %s\n", koios::status_name(mountsrv.status()));
 
   unsigned passed = 0, failed = 0;
   for (const char* name : kTests) {
