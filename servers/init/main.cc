@@ -1,6 +1,7 @@
 // servers/init/main.cc: the first user process. The kernel starts it from the boot filesystem with
 // the root job, the root resource and the boot filesystem vmo (kernel/user_program.cc start_init).
-// Until the servers and the shell exist (issues 6 and 7) it runs the user-space test suite: each
+// It starts mountsrv first (the file service; every program it runs gets a directory channel).
+// Until the other servers and the shell exist (issues 6 and 7) it runs the user-space test suite: each
 // program of kTests in a child job of its own, one `init: NAME ok` or `init: NAME FAIL (...)` line
 // each and a summary; then it tells the kernel on its bootstrap channel that start-up is done (the
 // kernel's monitor takes the console from there) and stays alive, holding the root capabilities.
