@@ -69,13 +69,17 @@ def fail(msg, vm=None):
 # and it prints its own BENCH line (kernel/main.cc, tests/user/).
 GUEST_PROGRAMS = ["null_syscall", "channel_call_16B", "socket_pingpong_16B", "ipc_parts", "process_spawn_exit_wait",
                   "process_pid_bench"]
+# Benchmarks of files: `mountsrv=NAME` starts mountsrv and runs NAME with a directory channel to it
+# (kernel/mountsrv_boot.cc).
+GUEST_FS_PROGRAMS = ["open_read_close_4k"]
 
 
 def koios_guest(fig, image, smp, icount, bootargs):
     """One boot per guest benchmark program (the first also gives boot_to_selftests_done): collects
     the guest's BENCH/STAT lines printed before the prompt, then ^D."""
-    for n, program in enumerate(GUEST_PROGRAMS):
-        if not koios_guest_boot(fig, image, smp, icount, (bootargs + " bench=" + program).strip(),
+    boots = ["bench=" + p for p in GUEST_PROGRAMS] + ["mountsrv=" + p for p in GUEST_FS_PROGRAMS]
+    for n, arg in enumerate(boots):
+        if not koios_guest_boot(fig, image, smp, icount, (bootargs + " " + arg).strip(),
                                 keep_boot_figure=(n == 0)):
             return False
     return True

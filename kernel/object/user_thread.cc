@@ -55,6 +55,9 @@ koios::Koid UserThread::related_koid() const { return process_->koid(); }
 
 ThreadState UserThread::state() const {
   Guard guard(lock());
+  // A snapshot for object_get_info: a running thread that sleeps in a wait shows as Blocked.
+  if (state_ == ThreadState::Running && core_ != nullptr && core_->state() == Thread::State::Blocked)
+    return ThreadState::Blocked;
   return state_;
 }
 

@@ -1,7 +1,8 @@
 // servers/init/main.cc: the first user process. The kernel starts it from the boot filesystem with
 // the root job, the root resource and the boot filesystem vmo (kernel/user_program.cc start_init).
-// It starts pidsrv first (and is pid 1 of the root pid namespace), then, until the other servers
-// and the shell exist (issues 6 and 7), runs the user-space test suite through pidsrv: one
+// It starts pidsrv first (and is pid 1 of the root pid namespace), then mountsrv (the file
+// service; every program it runs gets a directory channel), then, until the other servers and the
+// shell exist (issues 6 and 7), runs the user-space test suite through pidsrv: one
 // `init: NAME ok` or `init: NAME FAIL (...)` line per program and a summary; then it tells the
 // kernel on its bootstrap channel that start-up is done (the kernel's monitor takes the console
 // from there) and stays alive, holding the root capabilities and watching pidsrv.
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fd.h"
 #include "koios/resource.h"
 #include "linux_signal.h"
 #include "process.h"
@@ -25,7 +27,7 @@ using koios::Status;
 // Each test program prints its own PASS/FAIL line per check and exits 0 when all passed. They get
 // argv {name, "quick" or "full"} (full adds the long checks), a job to spawn in, the boot
 // filesystem, and the info resource (for kernel-wide counts).
-constexpr const char* kTests[] = {"spawn_basics", "multiproc"};
+constexpr const char* kTests[] = {"spawn_basics", "multiproc", "files"};
 // pidsrv's suite (many processes, namespaces and signals: about a second under TCG) runs only when
 // asked, with init.tests=pid or init.tests=full, to keep the default boot within its budget.
 constexpr const char* kPidTests = "pid_tests";
@@ -47,6 +49,24 @@ const char* reason_text(koios::ProcessExitReason reason) {
   }
 }
 
+// Starts mountsrv (the file service: the boot filesystem at /, a tmpfs at /tmp) in `job`, with the
+// server end of a new directory channel and the boot filesystem. init keeps the client end as its
+// own directory channel (koios::mount_channel()); each program it starts gets a Clone of it as
+// StartupServer::Mount. Returns mountsrv's process.
+koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootfs) {
+  auto dir = TRY(koios::make_channel());
+  Handle vmo = koios::kInvalidHandle;
+  TRY(koios::handle_duplicate(bootfs.vmo(), koios::Rights::SameRights, &vmo));
+  koios::SpawnHandle extra[] = {
+      {dir.second.release(), koios::StartupHandleKind::Server, static_cast<koios::u32>(koios::StartupServer::Mount)},
+      {vmo, koios::StartupHandleKind::BootfsVmo, 0},
+  };
+  const char* argv[] = {"mountsrv", nullptr};
+  auto process = TRY(koios::spawn(job, bootfs, "mountsrv", argv, nullptr, extra, 2));
+  koios::set_mount_channel(dir.first.release());
+  return process;
+}
+
 // Runs one test program to its end through pidsrv, with a job of its own under `parent` for its
 // own children (the kernel-level tests spawn with koios::spawn); true when it exited 0.
 bool run_test(const char* name, const char* mode, Handle parent, const koios::Bootfs& bootfs, Handle info_resource) {
@@ -64,6 +84,13 @@ bool run_test(const char* name, const char* mode, Handle parent, const koios::Bo
   options.extra[1] = {koios::u32(koios::StartupHandleKind::BootfsVmo), 0};
   options.extra[2] = {koios::u32(koios::StartupHandleKind::Resource), koios::u32(koios::ResourceKind::Info)};
   options.extra_count = 3;
+  // Its own directory channel to mountsrv, when mountsrv runs.
+  auto mount = koios::mount_clone();
+  if (mount.ok()) {
+    options.extra_handles[3] = mount.value().release();
+    options.extra[3] = {koios::u32(koios::StartupHandleKind::Server), koios::u32(koios::StartupServer::Mount)};
+    options.extra_count = 4;
+  }
   const char* argv[] = {name, mode, nullptr};
   int pid = 0;
   if (int e = koios::pid_spawn(name, argv, nullptr, options, &pid); e != 0) {
@@ -146,6 +173,8 @@ int main(int, char**, char**) {
     return 1;
   }
   std::printf("init: pidsrv started; init is pid %d\n", getpid());
+  auto mountsrv = start_mountsrv(root_job, bootfs.value());
+  if (!mountsrv.ok()) std::printf("init: mountsrv did not start: %s\n", koios::status_name(mountsrv.status()));
 
   unsigned passed = 0, failed = 0;
   for (const char* name : kTests) {

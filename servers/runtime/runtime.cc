@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "fd.h"
 #include "stdio_glue.h"
 #include "syscalls.h"
 
@@ -76,6 +77,16 @@ Handle startup_handle(StartupHandleKind kind, u32 arg) {
   return kInvalidHandle;
 }
 
+Handle startup_handle_any(StartupHandleKind kind, u32* arg) {
+  for (u32 i = 0; i < g_slot_count; ++i) {
+    if (g_slots[i].handle != kInvalidHandle && g_slots[i].info.kind == kind) {
+      *arg = g_slots[i].info.arg;
+      return std::exchange(g_slots[i].handle, kInvalidHandle);
+    }
+  }
+  return kInvalidHandle;
+}
+
 u64 startup_arg() { return g_arg; }
 Handle kernel_given_self() { return g_arg1 != 0 && g_arg1 <= 0xffffffffu ? Handle(g_arg1) : kInvalidHandle; }
 bool has_startup_message() { return g_bootstrap != kInvalidHandle; }
@@ -98,7 +109,7 @@ extern "C" [[noreturn]] void koios_runtime_start(koios::u64 arg, koios::u64 arg1
   char** envp = argv + argc + 1;
   if (argv == g_no_args) envp = g_no_args;
   environ = envp;
-  runtime::stdio_init();
+  runtime::fd_init();
   __libc_init_array();
   std::exit(main(argc, argv, envp));
 }

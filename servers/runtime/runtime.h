@@ -11,8 +11,13 @@
 namespace koios {
 
 // The start-up handle of this kind and arg, or kInvalidHandle. The caller takes ownership: a
-// second call for the same one answers kInvalidHandle. stdio has already taken Fd 0, 1 and 2.
+// second call for the same one answers kInvalidHandle. The fd table (fd.h) has already taken every
+// Fd handle.
 Handle startup_handle(StartupHandleKind kind, u32 arg = 0);
+
+// The first start-up handle of this kind not taken yet, whatever its arg (stored in *arg), or
+// kInvalidHandle when none is left. The caller takes ownership.
+Handle startup_handle_any(StartupHandleKind kind, u32* arg);
 
 // a0 as the kernel passed it. Without a start-up message (a spawner that passes a number or a
 // single handle), this is the only input the program has.
@@ -23,7 +28,7 @@ u64 startup_arg();
 // spawned from user space, which gets its Process handle in the start-up message instead.
 Handle kernel_given_self();
 
-// True when a start-up message was read (false: argc is 0 and stdio is debug_write).
+// True when a start-up message was read (false: argc is 0 and stdio is the console, debug_write).
 bool has_startup_message();
 
 // The bootstrap channel itself, kept open for later messages; kInvalidHandle without one.

@@ -3,6 +3,7 @@
 // message arrives (from another thread), the peer goes, or the thread is suspended (Interrupted).
 // Started by the kernel with a1 = a handle to this process. Each failed check returns its own
 // exit code.
+#include "koios/object_info.h"
 #include "koios/task.h"
 #include "user_lib.h"
 
@@ -60,6 +61,19 @@ void blocked_reader(u64 channel) {
   u64 word = 0;
   g_status = static_cast<long>(koios::channel_read(Handle(channel), kWait, &word, nullptr, sizeof word, 0, nullptr));
   finish_thread();
+}
+
+// Until the thread sleeps in a wait (object_get_info Thread: Blocked): a test that must catch it
+// blocked cannot rely on a delay on a loaded host. False after 20 s.
+bool wait_until_blocked(Handle thread) {
+  for (int i = 0; i < 20000; ++i) {
+    koios::InfoThread info{};
+    if (koios::object_get_info(thread, 7, &info, sizeof info, nullptr, nullptr) == Status::Ok &&
+        info.state == koios::ThreadState::Blocked)
+      return true;
+    sleep_ms(1);
+  }
+  return false;
 }
 
 Status wait_for(Handle h, Signals s) {
@@ -120,7 +134,7 @@ int run(Handle self) {
   // meanwhile stays queued for the next read.
   EXPECT(40, koios::channel_create(0, &a, &b) == Status::Ok);
   EXPECT(41, start(self, blocked_reader, 2, b, &t) == Status::Ok);
-  sleep_ms(3);  // let it block
+  EXPECT(39, wait_until_blocked(t));
   EXPECT(42, g_status == 1);
   EXPECT(43, koios::task_suspend(t) == Status::Ok);
   EXPECT(44, wait_for(t, Signals::Suspended) == Status::Ok);

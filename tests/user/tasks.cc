@@ -109,6 +109,19 @@ void sleep_ms(int ms) {
   koios::handle_close(e);
 }
 
+// Until the thread sleeps in a wait (object_get_info Thread: Blocked): a test that must catch it
+// blocked cannot rely on a delay on a loaded host. False after 20 s.
+bool wait_until_blocked(Handle thread) {
+  for (int i = 0; i < 20000; ++i) {
+    koios::InfoThread info{};
+    if (koios::object_get_info(thread, 7, &info, sizeof info, nullptr, nullptr) == Status::Ok &&
+        info.state == koios::ThreadState::Blocked)
+      return true;
+    sleep_ms(1);
+  }
+  return false;
+}
+
 Status new_thread(Handle self, const char* name, Handle* out) {
   return koios::thread_create(self, name, static_cast<koios::u32>(user::length(name)), 0, out);
 }
@@ -189,7 +202,7 @@ int run(Handle self, Handle job) {
   // A thread blocked in a wait, suspended and resumed, sees Interrupted.
   EXPECT(50, new_thread(self, "waiter", &t) == Status::Ok);
   EXPECT(51, koios::thread_start(t, entry_of(blocked_waiter), stack_top(3), event, 0) == Status::Ok);
-  sleep_ms(5);  // let it block
+  EXPECT(59, wait_until_blocked(t));
   EXPECT(52, koios::task_suspend(t) == Status::Ok);
   EXPECT(53, koios::task_suspend(t) == Status::Ok);  // idempotent
   EXPECT(54, wait_for(t, Signals::Suspended) == Status::Ok);

@@ -30,6 +30,7 @@ enum class ThreadState : u32 {
   Suspended = 2,         // stopped by task_suspend; registers readable
   BlockedException = 3,  // stopped at a fault, waiting for its exception handler
   Dead = 4,
+  Blocked = 5,           // running, but blocked in a syscall wait now (object_get_info only)
 };
 
 // thread_read_state/thread_write_state kinds.
