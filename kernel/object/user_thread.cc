@@ -239,9 +239,17 @@ UserThread::ExceptionOutcome UserThread::report_exception(platform::TrapFrame& f
 Status UserThread::create_exception_channel(KernelHandle* out) { return exception_channel_.create(out); }
 
 void UserThread::cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const {
-  Guard guard(lock());
-  *total_ticks = core_ != nullptr ? core_->cpu_ticks() : final_cpu_ticks_;
-  *system_ticks = core_ != nullptr ? core_->system_ticks() : final_system_ticks_;
+  koios::u64 total, user, system;
+  {
+    Guard guard(lock());
+    total = core_ != nullptr ? core_->cpu_ticks() : final_cpu_ticks_;
+    user = core_ != nullptr ? core_->sampled_user_ticks() : final_user_samples_;
+    system = core_ != nullptr ? core_->sampled_system_ticks() : final_system_samples_;
+  }
+  *total_ticks = total;
+  // total * system / (user + system), without overflowing 64 bits for any realistic run time.
+  koios::u64 samples = user + system;
+  *system_ticks = samples == 0 ? 0 : static_cast<koios::u64>(static_cast<unsigned __int128>(total) * system / samples);
 }
 
 void UserThread::on_core_exit() {
@@ -249,7 +257,8 @@ void UserThread::on_core_exit() {
   {
     Guard guard(lock());
     final_cpu_ticks_ = core_->cpu_ticks();
-    final_system_ticks_ = core_->system_ticks();
+    final_user_samples_ = core_->sampled_user_ticks();
+    final_system_samples_ = core_->sampled_system_ticks();
     core_ = nullptr;
     parked_ = false;
     frame_ = nullptr;

@@ -67,14 +67,17 @@ class UserThread final : public KernelObject {
     Unhandled,  // no handler took it: the process is killed with reason Fault
   };
   ExceptionOutcome report_exception(platform::TrapFrame& frame);
-  // CPU time in ticks: on a hart, and of that in the kernel (kept after the thread ends).
+  // CPU time in ticks (kept after the thread ends): the exact total, and the part spent in the
+  // kernel, the total split in the ratio of the timer-interrupt samples (Linux's cputime_adjust:
+  // a thread never sampled in the kernel counts as all user time).
   void cpu_time(koios::u64* total_ticks, koios::u64* system_ticks) const;
   // Called by the kernel thread as it ends (it never runs user code again).
   void on_core_exit();
   // The kernel thread, for self-tests only (null once it has ended).
   Thread* core_for_test() const { return core_; }
   // Whether a checkpoint has anything to do (cheap; read without the lock).
-  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // Relaxed: a hint on the hot path; checkpoint() decides under the lock.
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
   // Whether kill() was called (read without the lock; the process's kill visits each thread once).
   bool kill_requested() const { return kill_flag_.load(std::memory_order_acquire); }
 
@@ -101,7 +104,7 @@ class UserThread final : public KernelObject {
   bool suspend_requested_ = false, kill_requested_ = false;
   bool parked_ = false;               // stopped in checkpoint() or report_exception(): frame_ valid
   bool exception_resumed_ = false;
-  koios::u64 final_cpu_ticks_ = 0, final_system_ticks_ = 0;  // copied from the core as it ends
+  koios::u64 final_cpu_ticks_ = 0, final_user_samples_ = 0, final_system_samples_ = 0;  // from the core as it ends
   platform::TrapFrame* frame_ = nullptr;
   ExceptionChannel exception_channel_;
 };

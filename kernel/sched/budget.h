@@ -14,7 +14,13 @@ namespace kernel::budget {
 using Slot = koios::u32;
 inline constexpr Slot kRootSlot = 0;
 
-inline bool may_run(Slot) { return true; }
+// Takes the thread, not its slot, so that reading the slot (through its process) costs nothing on
+// the switch path while every slot may run; the policy will read thread.cgroup_slot().
+template <typename ThreadT>
+inline bool may_run(const ThreadT& thread) {
+  (void)thread;
+  return true;
+}
 inline koios::Status charge_pages(Slot, koios::u64) { return koios::Status::Ok; }
 inline void uncharge_pages(Slot, koios::u64) {}
 

@@ -84,17 +84,22 @@ void Scheduler::init_this_hart(Thread* current, Thread* idle) {
 }
 
 
-// The first queued thread whose cgroup may run now (kernel/sched/budget.h: the budget hook).
+// The first queued thread whose cgroup may run now (kernel/sched/budget.h: the budget hook). The
+// head is the usual answer, so it is taken without walking.
 Thread* Scheduler::pop_locked() {
-  Thread* prev = nullptr;
   Thread* t = g_head;
-  // A stopped (killed, suspended) thread runs whatever its budget, so it can reach its checkpoint.
-  while (t != nullptr && !budget::may_run(t->cgroup_slot()) && !t->interrupted()) {
-    prev = t;
-    t = t->next_;
-  }
   if (t == nullptr) return nullptr;
-  (prev != nullptr ? prev->next_ : g_head) = t->next_;
+  if (budget::may_run(*t) || t->interrupted()) {
+    g_head = t->next_;
+    if (g_head == nullptr) g_tail = nullptr;
+    t->next_ = nullptr;
+    return t;
+  }
+  // A stopped (killed, suspended) thread runs whatever its budget, so it can reach its checkpoint.
+  Thread* prev = t;
+  for (t = t->next_; t != nullptr && !budget::may_run(*t) && !t->interrupted(); t = t->next_) prev = t;
+  if (t == nullptr) return nullptr;
+  prev->next_ = t->next_;
   if (g_tail == t) g_tail = prev;
   t->next_ = nullptr;
   return t;
@@ -187,12 +192,8 @@ void Scheduler::schedule() {
   koios::u64 now = platform::time_ticks();
   cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
                         std::memory_order_relaxed);
-  if (cur->in_kernel_) {
-    cur->system_ticks_.store(cur->system_ticks_.load(std::memory_order_relaxed) + (now - cur->in_kernel_since_),
-                             std::memory_order_relaxed);
-  }
   next->on_cpu_since_ = now;
-  if (next->in_kernel_) next->in_kernel_since_ = now;
+  next->last_sample_ = now;
   h.current_thread = next;
   set_idle(h, next == h.idle_thread);
   h.stack_low = next->stack_low_;   // trap.S checks the running stack's limit
@@ -312,13 +313,9 @@ void Scheduler::exit_current() {
   if (cur->user_thread_ != nullptr) {
     bool irq = platform::interrupts_disable();
     koios::u64 now = platform::time_ticks();
-    if (cur->in_kernel_) {
-      cur->on_leave_to_user(now);  // closes both counts; it never returns to user mode
-    } else {
-      cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
-                            std::memory_order_relaxed);
-      cur->on_cpu_since_ = now;
-    }
+    cur->cpu_ticks_.store(cur->cpu_ticks_.load(std::memory_order_relaxed) + (now - cur->on_cpu_since_),
+                          std::memory_order_relaxed);
+    cur->on_cpu_since_ = now;
     platform::interrupts_restore(irq);
     cur->user_thread_->on_core_exit();
   }
@@ -351,6 +348,12 @@ void Scheduler::on_interrupt_exit() {
   h.need_resched.store(false);
   g_lock.lock();
   schedule();  // interrupts are off in a trap handler
+}
+
+void Scheduler::sample_cpu_mode(bool in_user) {
+  if (!per_hart_ready()) return;
+  Thread* cur = this_hart().current_thread;
+  if (cur != nullptr && cur != this_hart().idle_thread) cur->sample_cpu_mode(platform::time_ticks(), in_user);
 }
 
 void Scheduler::on_ipi() {

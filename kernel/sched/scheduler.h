@@ -37,6 +37,8 @@ class Scheduler {
   // From the end of interrupt handling: switch away if this hart's slice is over or work arrived.
   static void on_interrupt_exit();
   static void on_ipi();
+  // From a timer interrupt: the running thread's time since its last sample was user or kernel time.
+  static void sample_cpu_mode(bool in_user);
   static koios::u64 context_switches();
 
  private:

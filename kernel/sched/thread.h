@@ -64,21 +64,19 @@ class Thread {
   // and answers Status::Interrupted, so that a suspended thread's wait ends (Linux's EINTR).
   bool interrupted() const { return interrupted_.load(std::memory_order_acquire); }
   void clear_interrupted() { interrupted_.store(false, std::memory_order_release); }
-  // CPU time (timer ticks) as of its last switch or kernel exit: on a hart, and in the kernel on
-  // behalf of its user mode. Written by the thread itself (and the scheduler as it switches it).
+  // CPU time in timer ticks: on a hart in total (exact: closed at each switch and at exit), and
+  // how that time splits between its user mode and the kernel, sampled at timer interrupts as
+  // Linux's tick-based accounting does (no cost on the syscall path). See UserThread::cpu_time.
   koios::u64 cpu_ticks() const { return cpu_ticks_.load(std::memory_order_relaxed); }
-  koios::u64 system_ticks() const { return system_ticks_.load(std::memory_order_relaxed); }
-  void on_enter_from_user(koios::u64 now) {
-    in_kernel_ = true;
-    in_kernel_since_ = now;
-  }
-  // Closes both counts at the same instant, so a reader never sees more system than total time.
-  void on_leave_to_user(koios::u64 now) {
-    cpu_ticks_.store(cpu_ticks_.load(std::memory_order_relaxed) + (now - on_cpu_since_), std::memory_order_relaxed);
-    on_cpu_since_ = now;
-    system_ticks_.store(system_ticks_.load(std::memory_order_relaxed) + (now - in_kernel_since_),
-                        std::memory_order_relaxed);
-    in_kernel_ = false;
+  koios::u64 sampled_user_ticks() const { return sampled_user_ticks_.load(std::memory_order_relaxed); }
+  koios::u64 sampled_system_ticks() const { return sampled_system_ticks_.load(std::memory_order_relaxed); }
+  // At a timer interrupt on this thread's hart: the time since the last sample (or since it got
+  // the hart) counts as user or kernel time by the mode the interrupt found.
+  void sample_cpu_mode(koios::u64 now, bool in_user) {
+    koios::u64 since = now - last_sample_;
+    last_sample_ = now;
+    auto& counter = in_user ? sampled_user_ticks_ : sampled_system_ticks_;
+    counter.store(counter.load(std::memory_order_relaxed) + since, std::memory_order_relaxed);
   }
   // Live threads created by create(), for leak checks.
   static koios::u64 live_count();
@@ -95,9 +93,8 @@ class Thread {
   bool owns_stack_ = false;
   bool wake_pending_ = false;      // a wake that arrived while the thread was still running
   std::atomic<bool> interrupted_{false};
-  std::atomic<koios::u64> cpu_ticks_{0}, system_ticks_{0};
-  koios::u64 on_cpu_since_ = 0, in_kernel_since_ = 0;
-  bool in_kernel_ = false;         // entered the kernel from its user mode and not back yet
+  std::atomic<koios::u64> cpu_ticks_{0}, sampled_user_ticks_{0}, sampled_system_ticks_{0};
+  koios::u64 on_cpu_since_ = 0, last_sample_ = 0;
   koios::u32 last_cpu_ = 0;
   koios::u64 stack_low_ = 0, stack_top_ = 0;
   Entry entry_ = nullptr;

@@ -12,7 +12,7 @@
 namespace kernel {
 
 // The calling process: syscalls come only from user threads, which always have one.
-inline Process& current_process() { return *Scheduler::current()->process(); }
+inline Process& current_process() { return *this_hart().current_thread->process(); }
 inline HandleTable& current_handles() { return current_process().handles(); }
 
 template <typename T>

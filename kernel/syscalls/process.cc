@@ -71,11 +71,10 @@ void on_user_fault(platform::TrapFrame& frame) {
   Scheduler::exit_current();
 }
 
-void on_enter_from_user() { Scheduler::current()->on_enter_from_user(platform::time_ticks()); }
+void on_cpu_sample(bool from_user) { Scheduler::sample_cpu_mode(from_user); }
 
 void on_return_to_user(platform::TrapFrame& frame) {
-  Thread* core = Scheduler::current();
-  UserThread* thread = core->user_thread();
+  UserThread* thread = this_hart().current_thread->user_thread();  // a user trap: per-hart state exists
   // Checked again with interrupts off after each stop: a request that arrives later sends an
   // IPI, which traps as soon as the thread is back in user mode.
   while (thread != nullptr && thread->stop_requested()) {
@@ -83,7 +82,6 @@ void on_return_to_user(platform::TrapFrame& frame) {
     thread->checkpoint(frame);
     platform::interrupts_disable();
   }
-  core->on_leave_to_user(platform::time_ticks());
 }
 
 }  // namespace kernel

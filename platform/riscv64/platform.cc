@@ -193,6 +193,7 @@ extern "C" void platform_trap(TrapFrame* frame, bool stack_overflow) {
         return;
       case 5:
         timer_arm(~0ull);  // one-shot: the kernel re-arms for its next deadline
+        kernel::on_cpu_sample(false);
         kernel::on_timer_interrupt();
         kernel::on_interrupt_exit();
         return;
@@ -224,7 +225,6 @@ TrapFrame platform::make_user_frame(u64 entry, u64 user_sp, u64 arg) {
 
 // Every trap taken in user mode, from trap.S on the thread's kernel stack.
 extern "C" void platform_user_trap(TrapFrame* frame) {
-  kernel::on_enter_from_user();
   if (frame->scause & csr::kInterruptBit) {
     switch (frame->scause & 0xff) {
       case 1:
@@ -233,6 +233,7 @@ extern "C" void platform_user_trap(TrapFrame* frame) {
         break;
       case 5:
         timer_arm(~0ull);
+        kernel::on_cpu_sample(true);
         kernel::on_timer_interrupt();
         break;
       case 9:

@@ -17,6 +17,7 @@
 #include "kernel/vm/user_aspace.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
+#include "tests/kernel/sleep_until.h"
 
 namespace kernel::selftest {
 
@@ -50,16 +51,6 @@ bool wait_done(Spawned* s) {
     Scheduler::sleep_ns(500'000);
   }
   s->code = exit_summary(*s->process);
-  return true;
-}
-
-template <typename Pred>
-bool sleep_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    Scheduler::sleep_ns(500'000);
-  }
   return true;
 }
 

@@ -14,22 +14,13 @@
 #include "kernel/vm/user_aspace.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
+#include "tests/kernel/sleep_until.h"
 
 namespace kernel::selftest {
 
 namespace {
 
 using koios::u64;
-
-template <typename Pred>
-bool sleep_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    Scheduler::sleep_ns(500'000);
-  }
-  return true;
-}
 
 struct Counts {
   u64 objects = KernelObject::live_count();

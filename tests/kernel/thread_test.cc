@@ -14,6 +14,7 @@
 #include "kernel/vm/pmm.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
+#include "tests/kernel/sleep_until.h"
 
 namespace kernel::selftest {
 
@@ -21,17 +22,6 @@ using koios::u32;
 using koios::u64;
 
 namespace {
-
-// Waits (sleeping, so other threads run) until pred() holds or timeout_ns passes.
-template <typename Pred>
-bool sleep_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    Scheduler::sleep_ns(500'000);
-  }
-  return true;
-}
 
 struct Spinner {
   std::atomic<u64> iterations{0};

@@ -17,6 +17,7 @@
 #include "kernel/vm/pmm.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
+#include "tests/kernel/sleep_until.h"
 
 namespace kernel::selftest {
 
@@ -24,16 +25,6 @@ using koios::u32;
 using koios::u64;
 
 namespace {
-
-template <typename Pred>
-bool sleep_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    Scheduler::sleep_ns(500'000);
-  }
-  return true;
-}
 
 // Starts `name` with a0 = its root vmar's handle, plus `extra`'s handle in the high 32 bits.
 koios::Result<RefPtr<Process>> spawn_with_vmar(const char* name, KernelHandle extra) {

@@ -9,6 +9,7 @@
 #include "kernel/sched/scheduler.h"
 #include "platform/platform.h"
 #include "tests/kernel/selftest.h"
+#include "tests/kernel/sleep_until.h"
 
 namespace kernel::selftest {
 
@@ -17,16 +18,6 @@ using koios::u32;
 using koios::u64;
 
 namespace {
-
-template <typename Pred>
-bool sleep_until(Pred pred, u64 timeout_ns) {
-  u64 deadline = platform::now_ns() + timeout_ns;
-  while (!pred()) {
-    if (platform::now_ns() > deadline) return false;
-    Scheduler::sleep_ns(200'000);
-  }
-  return true;
-}
 
 // A kernel word stands in for a user one: any unique pointer names the "address space".
 const char g_space = 0;

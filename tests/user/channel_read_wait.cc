@@ -3,8 +3,6 @@
 // message arrives (from another thread), the peer goes, or the thread is suspended (Interrupted).
 // Started by the kernel with a1 = a handle to this process. Each failed check returns its own
 // exit code.
-#include "koios/object_info.h"
-#include "koios/task.h"
 #include "user_lib.h"
 
 using koios::Handle;
@@ -14,6 +12,11 @@ using koios::Status;
 using koios::u64;
 
 namespace {
+
+using user::finish_thread;
+using user::sleep_ms;
+using user::wait_for;
+using user::wait_until_blocked;
 
 #define EXPECT(n, cond)    \
   do {                     \
@@ -28,18 +31,6 @@ u64 entry_of(void (*fn)(u64)) { return reinterpret_cast<u64>(fn); }
 
 volatile long g_status = 1;       // what the helper thread's read answered
 volatile u64 g_payload = 0;
-
-[[noreturn]] void finish_thread() {
-  koios::thread_exit();
-  for (;;) {
-  }
-}
-
-void sleep_ms(int ms) {
-  koios::i64 now = 0;
-  koios::clock_get(0, &now);
-  koios::clock_nanosleep(now + ms * 1'000'000ll);
-}
 
 // Writes one 8-byte message to `channel` a little later, so the main thread is blocked by then.
 void late_writer(u64 channel) {
@@ -61,25 +52,6 @@ void blocked_reader(u64 channel) {
   u64 word = 0;
   g_status = static_cast<long>(koios::channel_read(Handle(channel), kWait, &word, nullptr, sizeof word, 0, nullptr));
   finish_thread();
-}
-
-// Until the thread sleeps in a wait (object_get_info Thread: Blocked): a test that must catch it
-// blocked cannot rely on a delay on a loaded host. False after 20 s.
-bool wait_until_blocked(Handle thread) {
-  for (int i = 0; i < 20000; ++i) {
-    koios::InfoThread info{};
-    if (koios::object_get_info(thread, 7, &info, sizeof info, nullptr, nullptr) == Status::Ok &&
-        info.state == koios::ThreadState::Blocked)
-      return true;
-    sleep_ms(1);
-  }
-  return false;
-}
-
-Status wait_for(Handle h, Signals s) {
-  koios::i64 now = 0;
-  koios::clock_get(0, &now);
-  return koios::object_wait_one(h, s, now + 2'000'000'000, nullptr);
 }
 
 Status start(Handle self, void (*fn)(u64), int stack, u64 arg, Handle* thread) {

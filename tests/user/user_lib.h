@@ -1,6 +1,8 @@
 // tests/user/user_lib.h: the little the user test programs need before picolibc (issue 6).
 #pragma once
 
+#include "koios/object_info.h"
+#include "koios/task.h"
 #include "syscalls.h"
 
 namespace user {
@@ -40,6 +42,43 @@ inline void report_bench(const char* name, koios::u64 iterations, koios::i64 tot
   line[n++] = '.';
   line[n++] = char('0' + tenths % 10);
   koios::debug_write(line, n);
+}
+
+// ---- for the programs that run threads of their own (tasks, channel_read_wait) ----
+
+// A thread's last call: thread_exit does not return.
+[[noreturn]] inline void finish_thread() {
+  koios::thread_exit();
+  for (;;) {
+  }
+}
+
+inline void sleep_ms(int ms) {
+  koios::i64 now = 0;
+  koios::clock_get(0, &now);
+  koios::clock_nanosleep(now + ms * 1'000'000ll);
+}
+
+// Until the object asserts one of `signals`; the 20 s deadline only catches a hang (loaded hosts
+// are slow).
+inline koios::Status wait_for(koios::Handle h, koios::Signals signals, koios::Signals* seen = nullptr) {
+  koios::i64 now = 0;
+  koios::clock_get(0, &now);
+  return koios::object_wait_one(h, signals, now + 20'000'000'000, seen);
+}
+
+// Until the thread sleeps in a wait (object_get_info Thread: Blocked): a test that must catch it
+// blocked cannot rely on a delay on a loaded host. False after 20 s.
+inline bool wait_until_blocked(koios::Handle thread) {
+  for (int i = 0; i < 20000; ++i) {
+    koios::InfoThread info{};
+    if (koios::object_get_info(thread, static_cast<koios::u32>(koios::InfoTopic::Thread), &info, sizeof info, nullptr,
+                               nullptr) == koios::Status::Ok &&
+        info.state == koios::ThreadState::Blocked)
+      return true;
+    sleep_ms(1);
+  }
+  return false;
 }
 
 }  // namespace user

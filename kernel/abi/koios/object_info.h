@@ -76,8 +76,9 @@ struct InfoThread {
 };
 static_assert(sizeof(InfoThread) == 8);
 
-// CPU time as of the thread's last switch or kernel exit: time on a hart, and of that the time in
-// the kernel on its behalf (syscalls, faults, interrupts taken while it ran); user = total - system.
+// CPU time as of the thread's last switch: time on a hart (exact), and how it splits between the
+// kernel (syscalls, faults, interrupts taken while it ran) and user mode, in the ratio of timer-
+// interrupt samples, as Linux's tick-based accounting reports it; user = total - system.
 struct InfoThreadStats {
   u64 total_ns;
   u64 system_ns;

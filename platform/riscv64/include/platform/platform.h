@@ -217,8 +217,8 @@ void on_syscall(platform::TrapFrame& frame);
 // A fault in user mode (bad access, illegal instruction, ...): resolved, handed to an exception
 // handler, or the process is killed. Returns (to user mode) only if the thread goes on.
 void on_user_fault(platform::TrapFrame& frame);
-// First thing on any trap from user mode, interrupts off (CPU-time accounting).
-void on_enter_from_user();
+// At a timer interrupt, before its handlers: whether it came from user mode (CPU-time sampling).
+void on_cpu_sample(bool from_user);
 // Last thing before any return to user mode, interrupts off: a stopped thread stops here.
 void on_return_to_user(platform::TrapFrame& frame);
 // Entry of every secondary hart, on its boot stack with the MMU off; `arg` as given to start_cpu.
