@@ -121,7 +121,7 @@ HostError KoiosHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : f
 long KoiosHost::read(int fd, void* buf, size_t len) { return ::read(fd, buf, len); }
 
 long KoiosHost::write(int fd, const void* buf, size_t len) {
-  if ((fd == 1 || fd == 2) && koios::fd_handle(fd) == koios::kInvalidHandle) {
+  if ((fd == 1 || fd == 2) && console_ != koios::kInvalidHandle && koios::fd_handle(fd) == koios::kInvalidHandle) {
     const char* p = static_cast<const char*>(buf);
     for (size_t done = 0; done < len;) {
       size_t n = len - done < koios::kConsoleWriteMax ? len - done : koios::kConsoleWriteMax;

@@ -4,6 +4,8 @@
 // through the line editor, feeds finished lines to the interpreter, and powers the system off at
 // the end of input (^D on an empty line: status 0) or on `exit N` (status N). Programs it runs
 // write to the console through their fds 1 and 2 (console fds) like the shell.
+#include <cstring>
+
 #include "koios/resource.h"
 #include "runtime.h"
 #include "servers/shell/koios_host.h"
@@ -31,10 +33,40 @@ koios::i64 now_ns() {
 
 }  // namespace
 
-int main(int, char**, char** envp) {
+// `sh -c CMD [ARG0 ARG...]` and `sh FILE [ARG...]`, as dash takes them: runs the script and
+// answers its status.
+int run_script(shell::Shell& sh, shell::KoiosHost& host, int argc, char** argv) {
+  if (std::strcmp(argv[1], "-c") == 0) {
+    if (argc < 3) {
+      (void)host.write(2, "sh: -c requires an argument\n", 28);
+      return 2;
+    }
+    if (argc > 3) sh.set_arg0(argv[3]);
+    sh.set_positional(argc > 4 ? argc - 4 : 0, argv + 4);
+    return sh.run_script(argv[2]);
+  }
+  int fd = -1;
+  if (host.open(argv[1], shell::OpenMode::Read, &fd) != shell::HostError::Ok) {
+    shell::Str msg("sh: 0: cannot open ");
+    msg.append(argv[1]);
+    msg.append(": No such file\n");
+    (void)host.write(2, msg.c_str(), msg.size());
+    return 2;
+  }
+  shell::Str src;
+  char buf[512];
+  for (long n; (n = host.read(fd, buf, sizeof buf)) > 0;) src.append(buf, static_cast<size_t>(n));
+  (void)host.close(fd);
+  sh.set_arg0(argv[1]);
+  sh.set_positional(argc - 2, argv + 2);
+  return sh.run_script(src.view());
+}
+
+int main(int argc, char** argv, char** envp) {
   Handle console = koios::startup_handle(koios::StartupHandleKind::Resource, koios::u32(koios::ResourceKind::Console));
   Handle power = koios::startup_handle(koios::StartupHandleKind::Resource, koios::u32(koios::ResourceKind::Power));
-  if (console == koios::kInvalidHandle) return 1;
+  bool script = argc > 1;
+  if (console == koios::kInvalidHandle && !script) return 1;
 
   shell::KoiosHost host(console, power);
   g_host = &host;
@@ -49,10 +81,11 @@ int main(int, char**, char** envp) {
   limits.max_input = 16 * 1024;
   shell::Shell sh(host, limits);
   sh.import_environment(envp);
-  sh.set_interactive(true);
   sh.set_cwd("/");
   sh.set_var("PATH", shell::KoiosHost::kBin, true);
   sh.set_var("HOME", "/", true);
+  if (script) return run_script(sh, host, argc, argv);
+  sh.set_interactive(true);
   sh.set_var("HOSTNAME", "koios");
   sh.set_var("PS1", "$HOSTNAME# ");
 
