@@ -177,12 +177,16 @@ void run_requested_program(const BootArgs& args) {
 // hands init the boot parameters it does not know, `init.tests=full` reaches init's environment
 // (the suite's long checks; the default quick suite keeps a boot well under 2 s).
 void start_init_from_command_line(const BootArgs& args) {
-  char value[16], env[32];
-  const char* envp[1];
+  // init's own boot arguments, passed on as its environment.
+  constexpr const char* kInitArgs[] = {"init.tests", "init.shell"};
+  char value[16], env[2][32];
+  const char* envp[2];
   u32 envc = 0;
-  if (args.get("init.tests", value, sizeof value)) {
-    format(env, sizeof env, "init.tests=%s", value);
-    envp[envc++] = env;
+  for (const char* name : kInitArgs) {
+    if (!args.get(name, value, sizeof value)) continue;
+    format(env[envc], sizeof env[envc], "%s=%s", name, value);
+    envp[envc] = env[envc];
+    ++envc;
   }
   koios::Status s = start_init(kInitStartTimeoutNs, envp, envc);
   if (s != koios::Status::Ok && s != koios::Status::BadState) LOG_ERROR("init: %s", koios::status_name(s));

@@ -6,6 +6,7 @@ Koios's guest figures come from one boot under -icount (unless --no-icount), wit
 they compare with Linux's icount figures, which QEMU 7.2 can only produce on one hart:
   boot_to_selftests_done   the kernel's own BENCH line: guest ns from reset to the self-tests' end
   (every other BENCH or STAT line the guest prints before its prompt is passed through as well)
+  shell_true_roundtrip, shell_pipeline_3: one more boot with init.shell=1, timed by the shell
 Host-side figures:
   boot_wall_to_shutdown    host wall ns from starting QEMU to its exit, for a boot that finds ^D
                            waiting at the monitor and shuts down; plain TCG, --smp 2; median of 5
@@ -82,6 +83,36 @@ def koios_guest(fig, image, smp, icount, bootargs):
         if not koios_guest_boot(fig, image, smp, icount, (bootargs + " " + arg).strip(),
                                 keep_boot_figure=(n == 0)):
             return False
+    return koios_guest_shell(fig, image, smp, icount, bootargs)
+
+
+# The shell's benchmarks (tests/qemu/scenarios/bench_shell.scn has the same two lines): the console
+# shell (init.shell=1) times 100 iterations with the clock_ns program and prints BENCH lines.
+SHELL_BENCH_LINES = [
+    'echo data > /tmp/in; /bin/true; t0=$(clock_ns); i=0; while [ $i -lt 100 ]; do /bin/true; '
+    'i=$((i + 1)); done; t1=$(clock_ns); echo "BENCH shell_true_roundtrip 100 $(( (t1 - t0) / 100 ))"',
+    't0=$(clock_ns); i=0; while [ $i -lt 100 ]; do cat /tmp/in | cat | cat > /tmp/out; i=$((i + 1)); '
+    'done; t1=$(clock_ns); echo "BENCH shell_pipeline_3 100 $(( (t1 - t0) / 100 ))"',
+]
+
+
+def koios_guest_shell(fig, image, smp, icount, bootargs):
+    """One boot with init.shell=1: the lines and the ^D go in at once (the kernel keeps them for
+    the shell, which takes console input before the monitor starts)."""
+    scn = runner.Scenario(name="bench-shell", smp=smp, icount=icount, limit=170)
+    scn.steps = [runner.Step("send", (line + "\n").encode(), 0, "bench shell") for line in SHELL_BENCH_LINES]
+    scn.steps += [
+        runner.Step("send", runner.EOT, 0, "bench shell"),
+        runner.Step("expect", r"^BENCH shell_pipeline_3 100 \d+$", 120, "bench shell"),
+        runner.Step("expect_exit", 0, 30, "bench shell"),
+    ]
+    try:
+        vm = runner.run_scenario(scn, image, (bootargs + " init.shell=1").strip())
+    except runner.Failure as e:
+        fail(f"shell benchmark boot failed: {e}", e.vm)
+        return False
+    text = "\n".join(l for l in vm.text.splitlines() if l.startswith("BENCH shell_"))
+    fig.add_text(text, echo="")
     return True
 
 

@@ -6,6 +6,7 @@
 // `init: NAME ok` or `init: NAME FAIL (...)` line per program and a summary; then it tells the
 // kernel on its bootstrap channel that start-up is done (the kernel's monitor takes the console
 // from there) and stays alive, holding the root capabilities and watching pidsrv.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -129,6 +130,68 @@ bool run_test(const char* name, const char* mode, Handle parent, const koios::Bo
   return false;
 }
 
+// Starts the console shell (servers/shell) through pidsrv with a console and a power resource
+// derived from `root_resource`, a Clone of init's directory channel, and an event (User, arg
+// kShellConsoleTaken) it signals once it has taken console input from the kernel's monitor (its
+// first console_read). Waits for that signal (so that no byte typed for the shell reaches the
+// monitor, which starts when init's start-up is done) and answers the shell's pid, or 0.
+constexpr koios::u32 kShellConsoleTaken = 1;   // servers/shell/main.cc agrees
+int start_shell(Handle root_resource) {
+  koios::SpawnOptions options;
+  Handle taken = koios::kInvalidHandle;
+  if (Status s = koios::event_create(0, &taken); s != Status::Ok) {
+    std::printf("init: event_create: %s\n", koios::status_name(s));
+    return 0;
+  }
+  OwnedHandle event(taken);
+  const koios::ResourceKind kinds[] = {koios::ResourceKind::Console, koios::ResourceKind::Power};
+  for (koios::ResourceKind kind : kinds) {
+    Handle& h = options.extra_handles[options.extra_count];
+    if (Status s = koios::resource_create(root_resource, kind, 0, &h); s != Status::Ok) {
+      std::printf("init: resource_create: %s\n", koios::status_name(s));
+      for (koios::u32 i = 0; i < options.extra_count; ++i) (void)koios::handle_close(options.extra_handles[i]);
+      return 0;
+    }
+    options.extra[options.extra_count++] = {koios::u32(koios::StartupHandleKind::Resource), koios::u32(kind)};
+  }
+  (void)koios::handle_duplicate(event.get(), koios::Rights::SameRights, &options.extra_handles[options.extra_count]);
+  options.extra[options.extra_count++] = {koios::u32(koios::StartupHandleKind::User), kShellConsoleTaken};
+  auto mount = koios::mount_clone();
+  if (mount.ok()) {
+    options.extra_handles[options.extra_count] = mount.value().release();
+    options.extra[options.extra_count++] = {koios::u32(koios::StartupHandleKind::Server),
+                                            koios::u32(koios::StartupServer::Mount)};
+  }
+  const char* argv[] = {"sh", nullptr};
+  int pid = 0;
+  if (int e = koios::pid_spawn("sh", argv, nullptr, options, &pid); e != 0) {
+    std::printf("init: cannot start sh: errno %d\n", e);
+    return 0;
+  }
+  // A deadline loop (QEMU's icount needs an armed timer), bounded: a shell that never reads the
+  // console must not keep the monitor away for good.
+  koios::i64 give_up = now_ns() + 60'000'000'000;
+  koios::Signals seen{};
+  while (now_ns() < give_up) {
+    Status s = koios::object_wait_one(event.get(), koios::Signals::Signaled, now_ns() + 10'000'000, &seen);
+    if (s == Status::Ok) break;
+  }
+  return pid;
+}
+
+// Waits for the shell: it powers the system off at the end of its input, so this returns only
+// when it ended otherwise.
+void wait_shell(int pid) {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) std::printf("init: waitpid(sh): errno %d\n", errno);
+  else if (WIFEXITED(status)) std::printf("init: sh exited with status %d\n", WEXITSTATUS(status));
+  else std::printf("init: sh killed by signal %d\n", WTERMSIG(status));
+}
+
 // pidsrv's end, whenever it comes: logged and shown, never silently restarted.
 void report_pidsrv_death(Handle pidsrv) {
   auto info = koios::wait_process(pidsrv, koios::kDeadlineInfinite);
@@ -187,9 +250,14 @@ int main(int, char**, char**) {
   }
   std::printf("init: user tests: %u passed, %u failed\n", passed, failed);
 
+  // init.shell=1: the console shell, started before the message below so that it has taken
+  // console input from the kernel's monitor (which starts on that message) first.
+  const char* shell = std::getenv("init.shell");
+  int shell_pid = shell != nullptr && std::strcmp(shell, "1") == 0 ? start_shell(root_resource) : 0;
   // Start-up is done: the kernel waits for any message on the bootstrap channel.
   koios::MessageHeader done{0, 1};
   (void)koios::channel_write(koios::bootstrap_channel(), 0, &done, sizeof done, nullptr, 0);
+  if (shell_pid != 0) wait_shell(shell_pid);
   // init never ends: it holds the root job and resource (the servers and the shell come here).
   report_pidsrv_death(pidsrv.value().get());
   for (;;) (void)koios::clock_nanosleep(koios::kDeadlineInfinite);

@@ -26,7 +26,7 @@ int signal_number(std::string_view s) {
 constexpr std::string_view kSpecial[] = {":", "break", "continue", ".", "eval", "exec", "exit",
                                          "export", "readonly", "return", "set", "shift", "trap", "unset"};
 constexpr std::string_view kRegular[] = {"true", "false", "echo", "printf", "cd", "pwd", "test", "[",
-                                         "wait", "read", "kill", "local", "type", "command"};
+                                         "wait", "read", "kill", "local", "type", "command", "poweroff"};
 
 }  // namespace
 
@@ -67,6 +67,21 @@ struct Builtins {
     sh.flow_ = Shell::Flow::Exit;
     sh.exit_requested_ = true;
     return sh.exit_status_;
+  }
+
+  // poweroff [-f N]: the host powers the system off with status N (default 0); it returns only
+  // when it cannot (a host without a power capability).
+  int poweroff() {
+    int64_t v = 0;
+    if (argc() == 3 && arg(1) == "-f") {
+      if (!number_arg(arg(2), &v, "poweroff")) return 2;
+    } else if (argc() != 1) {
+      sh.error("poweroff: usage: poweroff [-f status]");
+      return 2;
+    }
+    HostError e = sh.host_.poweroff(static_cast<int>(v & 255));
+    sh.error("poweroff: ", host_error_text(e));
+    return 1;
   }
 
   int return_() {
@@ -739,6 +754,7 @@ int Shell::run_builtin(Vec<Str>& argv) {
   if (n == "local") return b.local();
   if (n == "type") return b.type(false);
   if (n == "command") return b.command();
+  if (n == "poweroff") return b.poweroff();
   if (n == "trap") return b.trap();
   return 127;
 }

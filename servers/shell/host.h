@@ -76,6 +76,10 @@ class Host {
   // Working directory: chdir takes an absolute, already normalised path.
   virtual HostError chdir(const char* /*path*/) { return HostError::Invalid; }
 
+  // The poweroff builtin: turns the system off with `status` (a QEMU exit code); returns only on
+  // failure.
+  virtual HostError poweroff(int /*status*/) { return HostError::Invalid; }
+
   // True once the user pressed ^C: loops and lists stop, and the command ends with status 130.
   // The host clears it when the shell is back at the prompt.
   virtual bool interrupted() { return false; }

@@ -1,67 +1,194 @@
 // servers/shell/koios_host.cc: see koios_host.h.
 #include "servers/shell/koios_host.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "linux_signal.h"
+#include "process.h"
+
 namespace shell {
 
-HostError KoiosHost::spawn(const SpawnRequest&, int*) { return HostError::NotFound; }
-HostError KoiosHost::wait(int, int*) { return HostError::NoChild; }
-HostError KoiosHost::kill(int, int) { return HostError::NoProcess; }
+namespace {
 
-HostError KoiosHost::open(const char*, OpenMode mode, int*) {
-  return mode == OpenMode::Read ? HostError::NotFound : HostError::Access;
+HostError from_errno(int e) {
+  switch (e) {
+    case 0: return HostError::Ok;
+    case ENOENT: return HostError::NotFound;
+    case ENOTDIR: return HostError::NotDir;
+    case EACCES: case EPERM: case EROFS: return HostError::Access;
+    case EISDIR: return HostError::IsDir;
+    case ENOEXEC: return HostError::NoExec;
+    case ENOMEM: return HostError::NoMemory;
+    case EBADF: return HostError::BadFd;
+    case ECHILD: return HostError::NoChild;
+    case ESRCH: return HostError::NoProcess;
+    case EINVAL: return HostError::Invalid;
+    default: return HostError::Io;
+  }
 }
 
-HostError KoiosHost::close(int fd) {
-  int i = fd - kFirstMemFd;
-  if (i < 0 || i >= kMemFds || !mem_[i].used) return HostError::BadFd;
-  mem_[i].used = false;
-  mem_[i].data = Str();
+// "/bin/NAME" -> "NAME" (a boot filesystem entry), else nullptr.
+const char* bin_entry(const char* path) {
+  size_t n = std::strlen(KoiosHost::kBin);
+  if (std::strncmp(path, KoiosHost::kBin, n) != 0 || path[n] != '/') return nullptr;
+  const char* name = path + n + 1;
+  return *name != 0 && std::strchr(name, '/') == nullptr ? name : nullptr;
+}
+
+}  // namespace
+
+const char* KoiosHost::absolute(const char* path) {
+  path_.clear();
+  if (path[0] != '/') {
+    path_.append(cwd_.view());
+    if (path_.view().back() != '/') path_.push('/');
+  }
+  path_.append(path);
+  return path_.c_str();
+}
+
+HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
+  const char* name = bin_entry(req.path);
+  if (name == nullptr) return HostError::NotFound;
+  koios::SpawnOptions o;
+  // The child's fds 0..2 as stdio (a console fd has no handle: the child's is the console too),
+  // and a Clone of the directory channel.
+  for (size_t i = 0; i < req.num_fds; ++i) {
+    koios::Handle h = koios::fd_handle(req.fds[i].host);
+    if (h == koios::kInvalidHandle) continue;
+    koios::Handle dup = koios::kInvalidHandle;
+    if (koios::handle_duplicate(h, koios::Rights::SameRights, &dup) != koios::Status::Ok) return HostError::NoMemory;
+    int c = req.fds[i].child;
+    if (c >= 0 && c <= 2) {
+      if (o.stdio[c] != koios::kInvalidHandle) (void)koios::handle_close(o.stdio[c]);
+      o.stdio[c] = dup;
+    } else {
+      (void)koios::handle_close(dup);   // FIXME(#7): pidsrv passes fds 0..2 only
+    }
+  }
+  auto mount = koios::mount_clone();
+  if (mount.ok()) {
+    o.extra_handles[o.extra_count] = mount.value().release();
+    o.extra[o.extra_count++] = {koios::u32(koios::StartupHandleKind::Server), koios::u32(koios::StartupServer::Mount)};
+  }
+  int pid = 0;
+  int e = koios::pid_spawn(name, req.argv, req.envp, o, &pid);
+  if (e != 0) return from_errno(e);
+  *job = pid;
   return HostError::Ok;
 }
 
-long KoiosHost::read(int fd, void* buf, size_t len) {
-  int i = fd - kFirstMemFd;
-  if (fd == 0) return 0;   // the console's input belongs to the line editor in main()
-  if (i < 0 || i >= kMemFds || !mem_[i].used) return -1;
-  MemFd& m = mem_[i];
-  size_t n = m.data.size() - m.rpos;
-  if (n > len) n = len;
-  memcpy(buf, m.data.c_str() + m.rpos, n);
-  m.rpos += n;
-  return static_cast<long>(n);
+HostError KoiosHost::wait(int job, int* status) {
+  int st = 0;
+  pid_t r;
+  do {
+    r = ::waitpid(job, &st, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return from_errno(errno);
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return HostError::Ok;
 }
+
+HostError KoiosHost::kill(int job, int signal) {
+  return ::kill(job, signal) == 0 ? HostError::Ok : from_errno(errno);
+}
+
+int KoiosHost::pid() { return ::getpid(); }
+int KoiosHost::ppid() { return ::getppid(); }
+
+HostError KoiosHost::open(const char* path, OpenMode mode, int* fd) {
+  int flags = O_RDONLY;
+  switch (mode) {
+    case OpenMode::Read: flags = O_RDONLY; break;
+    case OpenMode::WriteTrunc: flags = O_WRONLY | O_CREAT | O_TRUNC; break;
+    case OpenMode::Append: flags = O_WRONLY | O_CREAT | O_APPEND; break;
+    case OpenMode::ReadWrite: flags = O_RDWR | O_CREAT; break;
+  }
+  int r = ::open(absolute(path), flags, 0644);
+  if (r < 0) return from_errno(errno);
+  *fd = r;
+  return HostError::Ok;
+}
+
+HostError KoiosHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : from_errno(errno); }
+
+long KoiosHost::read(int fd, void* buf, size_t len) { return ::read(fd, buf, len); }
 
 long KoiosHost::write(int fd, const void* buf, size_t len) {
-  if (fd != 1 && fd != 2) return -1;
-  if (koios::console_write(console_, static_cast<const char*>(buf), len) != koios::Status::Ok) return -1;
-  return static_cast<long>(len);
+  if ((fd == 1 || fd == 2) && console_ != koios::kInvalidHandle && koios::fd_handle(fd) == koios::kInvalidHandle) {
+    const char* p = static_cast<const char*>(buf);
+    for (size_t done = 0; done < len;) {
+      size_t n = len - done < koios::kConsoleWriteMax ? len - done : koios::kConsoleWriteMax;
+      if (koios::console_write(console_, p + done, n) != koios::Status::Ok) return -1;
+      done += n;
+    }
+    return static_cast<long>(len);
+  }
+  return ::write(fd, buf, len);
 }
 
-HostError KoiosHost::pipe(int*) { return HostError::Invalid; }
+HostError KoiosHost::pipe(int fds[2]) { return ::pipe(fds) == 0 ? HostError::Ok : from_errno(errno); }
 
+// A pipe holding the data, its write end closed. FIXME(#7): data beyond the socket's buffer
+// would block the shell; a tmpfs file would not.
 HostError KoiosHost::input_from(const char* data, size_t len, int* fd) {
-  for (int i = 0; i < kMemFds; ++i) {
-    if (mem_[i].used) continue;
-    mem_[i].used = true;
-    mem_[i].data = Str(data, len);
-    mem_[i].rpos = 0;
-    *fd = kFirstMemFd + i;
-    return oom() ? HostError::NoMemory : HostError::Ok;
+  int p[2];
+  if (::pipe(p) != 0) return from_errno(errno);
+  long w = len == 0 ? 0 : ::write(p[1], data, len);
+  ::close(p[1]);
+  if (w < 0 || static_cast<size_t>(w) != len) {
+    ::close(p[0]);
+    return HostError::Io;
   }
-  return HostError::NoMemory;
+  *fd = p[0];
+  return HostError::Ok;
 }
 
 HostError KoiosHost::stat(const char* path, FileInfo* info) {
-  if (path[0] == '/' && path[1] == 0) {
+  *info = FileInfo{};
+  const char* name = bin_entry(path);
+  const char* real = path;
+  bool program = false;
+  if (name != nullptr) {
+    path_.clear();
+    path_.push('/');
+    path_.append(name);
+    real = path_.c_str();
+    program = true;
+  } else if (std::strcmp(path, kBin) == 0) {
     info->kind = FileKind::Dir;
+    info->executable = true;
     return HostError::Ok;
+  } else {
+    real = absolute(path);
   }
-  info->kind = FileKind::None;
-  return HostError::NotFound;
+  struct stat st;
+  if (::stat(real, &st) != 0) return from_errno(errno);
+  info->kind = S_ISDIR(st.st_mode) ? FileKind::Dir : S_ISREG(st.st_mode) ? FileKind::File : FileKind::Other;
+  info->executable = program || (st.st_mode & 0111) != 0;
+  info->size = static_cast<uint64_t>(st.st_size);
+  return HostError::Ok;
 }
 
 HostError KoiosHost::chdir(const char* path) {
-  return path[0] == '/' && path[1] == 0 ? HostError::Ok : HostError::NotFound;
+  FileInfo info;
+  HostError e = stat(path, &info);
+  if (e != HostError::Ok) return e;
+  if (info.kind != FileKind::Dir) return HostError::NotDir;
+  cwd_ = Str(path);
+  return HostError::Ok;
+}
+
+HostError KoiosHost::poweroff(int status) {
+  if (power_ == koios::kInvalidHandle) return HostError::Access;
+  koios::Status s = koios::system_shutdown(power_, status);
+  return s == koios::Status::AccessDenied ? HostError::Access : HostError::Io;
 }
 
 }  // namespace shell

@@ -1,8 +1,8 @@
-// servers/shell/koios_host.h: the Host on Koios, as far as Koios goes today: the console for
-// stdin/stdout/stderr, and in-memory fds for what a builtin pipeline stage hands the next one.
-// FIXME(#7): spawn/wait/kill through pidsrv, open/stat/chdir through the file service, pipes as
-// kernel sockets, once those exist; until then every program is "not found" and files cannot be
-// opened. Owned by main(); lives as long as the shell.
+// servers/shell/koios_host.h: the Host on Koios, over the runtime (servers/runtime): programs
+// are started through pidsrv (pid_spawn) from the boot filesystem, with the shell's fds handed
+// over as start-up Fd handles; waitpid/kill go to pidsrv; files, pipes and stat are the runtime's
+// fd layer (mountsrv and sockets). The working directory is the shell's own (relative paths are
+// made absolute here). Owned by main(); lives as long as the shell.
 #pragma once
 
 #include "servers/shell/buf.h"
@@ -13,12 +13,15 @@ namespace shell {
 
 class KoiosHost final : public Host {
  public:
-  explicit KoiosHost(koios::Handle console) : console_(console) {}
+  // `console`: a Console resource, for the shell's own output to console fds (console_write
+  // keeps partial lines, which debug_write would end); `power`: a Power resource for poweroff
+  // (kInvalidHandle: poweroff fails).
+  KoiosHost(koios::Handle console, koios::Handle power) : console_(console), power_(power) {}
   HostError spawn(const SpawnRequest& req, int* job) override;
   HostError wait(int job, int* status) override;
   HostError kill(int job, int signal) override;
-  int pid() override { return 1; }
-  int ppid() override { return 0; }
+  int pid() override;
+  int ppid() override;
   HostError open(const char* path, OpenMode mode, int* fd) override;
   HostError close(int fd) override;
   long read(int fd, void* buf, size_t len) override;
@@ -27,17 +30,19 @@ class KoiosHost final : public Host {
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
   HostError chdir(const char* path) override;
+  HostError poweroff(int status) override;
+
+  // Programs are boot filesystem entries: PATH is this one folder, which stands for the boot
+  // filesystem's root (stat("/bin/cat") is stat("/cat"), spawn("/bin/cat") runs entry "cat").
+  static constexpr const char* kBin = "/bin";
 
  private:
-  static constexpr int kFirstMemFd = 10;
-  static constexpr int kMemFds = 32;
-  struct MemFd {
-    bool used = false;
-    Str data;
-    size_t rpos = 0;
-  };
+  // `path` made absolute against cwd_ in path_.
+  const char* absolute(const char* path);
   koios::Handle console_;
-  MemFd mem_[kMemFds];
+  koios::Handle power_;
+  Str cwd_ = Str("/");
+  Str path_;
 };
 
 }  // namespace shell

@@ -1,7 +1,13 @@
-// servers/shell/main.cc: the console shell, for now started with run=sh and the root resource in
-// a0 (FIXME(#7): started by init with a start-up message once init and pidsrv exist). It reads
-// the console byte by byte through the line editor, feeds finished lines to the interpreter, and
-// powers the system off at the end of input (^D: status 0) or on `exit N` (status N).
+// servers/shell/main.cc: the console shell, started by init through pidsrv when the boot argument
+// init.shell=1 is given (servers/init), with start-up handles for the console resource (to read
+// the console) and the power resource (poweroff, and the end of input). It reads the console
+// through the line editor, feeds finished lines to the interpreter, and powers the system off at
+// the end of input (^D on an empty line: status 0) or on `exit N` (status N). Programs it runs
+// write to the console through their fds 1 and 2 (console fds) like the shell.
+#include <cstring>
+
+#include "koios/resource.h"
+#include "runtime.h"
 #include "servers/shell/koios_host.h"
 #include "servers/shell/line_editor.h"
 #include "servers/shell/shell.h"
@@ -12,22 +18,58 @@ using koios::Status;
 
 namespace {
 
-Handle g_console = 0;
+shell::KoiosHost* g_host = nullptr;
 
 void flush(shell::Str& out) {
-  if (!out.empty()) (void)koios::console_write(g_console, out.c_str(), out.size());
+  if (!out.empty()) (void)g_host->write(1, out.c_str(), out.size());
   out.clear();
+}
+
+koios::i64 now_ns() {
+  koios::i64 now = 0;
+  (void)koios::clock_get(0, &now);
+  return now;
 }
 
 }  // namespace
 
-extern "C" int main(koios::u64 root_value) {
-  auto root = static_cast<Handle>(root_value);
-  Handle power = 0;
-  if (koios::resource_create(root, koios::ResourceKind::Console, 0, &g_console) != Status::Ok) return 1;
-  if (koios::resource_create(root, koios::ResourceKind::Power, 0, &power) != Status::Ok) return 2;
+// `sh -c CMD [ARG0 ARG...]` and `sh FILE [ARG...]`, as dash takes them: runs the script and
+// answers its status.
+int run_script(shell::Shell& sh, shell::KoiosHost& host, int argc, char** argv) {
+  if (std::strcmp(argv[1], "-c") == 0) {
+    if (argc < 3) {
+      (void)host.write(2, "sh: -c requires an argument\n", 28);
+      return 2;
+    }
+    if (argc > 3) sh.set_arg0(argv[3]);
+    sh.set_positional(argc > 4 ? argc - 4 : 0, argv + 4);
+    return sh.run_script(argv[2]);
+  }
+  int fd = -1;
+  if (host.open(argv[1], shell::OpenMode::Read, &fd) != shell::HostError::Ok) {
+    shell::Str msg("sh: 0: cannot open ");
+    msg.append(argv[1]);
+    msg.append(": No such file\n");
+    (void)host.write(2, msg.c_str(), msg.size());
+    return 2;
+  }
+  shell::Str src;
+  char buf[512];
+  for (long n; (n = host.read(fd, buf, sizeof buf)) > 0;) src.append(buf, static_cast<size_t>(n));
+  (void)host.close(fd);
+  sh.set_arg0(argv[1]);
+  sh.set_positional(argc - 2, argv + 2);
+  return sh.run_script(src.view());
+}
 
-  shell::KoiosHost host(g_console);
+int main(int argc, char** argv, char** envp) {
+  Handle console = koios::startup_handle(koios::StartupHandleKind::Resource, koios::u32(koios::ResourceKind::Console));
+  Handle power = koios::startup_handle(koios::StartupHandleKind::Resource, koios::u32(koios::ResourceKind::Power));
+  bool script = argc > 1;
+  if (console == koios::kInvalidHandle && !script) return 1;
+
+  shell::KoiosHost host(console, power);
+  g_host = &host;
   // A 64 KiB stack (UserAspace::kStackSize), of which main's frame takes ~5 KiB: the interpreter
   // checks its own depth against max_stack, and the counts below stay well under dash's.
   shell::Limits limits;
@@ -38,25 +80,46 @@ extern "C" int main(koios::u64 root_value) {
   limits.max_capture = 16 * 1024;
   limits.max_input = 16 * 1024;
   shell::Shell sh(host, limits);
-  sh.set_interactive(true);
+  sh.import_environment(envp);
   sh.set_cwd("/");
-  sh.set_var("PATH", "/bin", true);
+  sh.set_var("PATH", shell::KoiosHost::kBin, true);
   sh.set_var("HOME", "/", true);
-  sh.set_var("PS1", "koios$ ");
+  if (script) return run_script(sh, host, argc, argv);
+  sh.set_interactive(true);
+  sh.set_var("HOSTNAME", "koios");
+  sh.set_var("PS1", "$HOSTNAME# ");
 
+  auto power_off = [&](int status) {
+    if (power != koios::kInvalidHandle) (void)koios::system_shutdown(power, status);
+    return status;
+  };
   shell::LineEditor editor(32);
   shell::Str out;
   shell::Str line;
+  char input[64];
+  // The first read takes console input from the kernel's monitor, before the prompt invites any.
+  koios::u64 got = 0;
+  Status s = koios::console_read(console, input, sizeof input, &got);
+  // Tell init (it starts the monitor only then; kShellConsoleTaken in servers/init/main.cc).
+  Handle taken = koios::startup_handle(koios::StartupHandleKind::User, 1);
+  if (taken != koios::kInvalidHandle) {
+    (void)koios::object_signal(taken, koios::Signals::None, koios::Signals::Signaled);
+    (void)koios::handle_close(taken);
+    // The monitor starts now, prints its prompt and steps aside: after that, not in our line.
+    (void)koios::clock_nanosleep(now_ns() + 50'000'000);
+  }
   editor.begin(sh.prompt(false).view(), out);
   flush(out);
-  char input[64];
-  for (;;) {
-    koios::u64 got = 0;
-    Status s = koios::console_read(g_console, input, sizeof input, &got);
+  for (bool first = true;; first = false) {
+    if (!first) {
+      got = 0;
+      s = koios::console_read(console, input, sizeof input, &got);
+    }
     if (s == Status::ShouldWait) {
+      // A deadline, not an infinite wait: under QEMU's icount time only moves with an armed timer.
       koios::Signals seen = koios::Signals::None;
-      if (koios::object_wait_one(g_console, koios::Signals::Readable, koios::kDeadlineInfinite, &seen) != Status::Ok)
-        return 3;
+      Status w = koios::object_wait_one(console, koios::Signals::Readable, now_ns() + 100'000'000, &seen);
+      if (w != Status::Ok && w != Status::TimedOut && w != Status::Interrupted) return 3;
       continue;
     }
     if (s != Status::Ok) return 4;
@@ -68,18 +131,14 @@ extern "C" int main(koios::u64 root_value) {
         line = shell::Str(editor.line());
         line.push('\n');
         more = !sh.feed_line(line.view());
-        if (sh.exited()) {
-          koios::system_shutdown(power, sh.status());
-          return 5;
-        }
+        if (sh.exited()) return power_off(sh.status());
       } else if (e == shell::LineEditor::Event::Interrupt) {
         sh.interrupt_pending();
       } else if (e == shell::LineEditor::Event::Eof) {
         out.append("\n");   // end the prompt's line
         flush(out);
         sh.finish();
-        koios::system_shutdown(power, 0);
-        return 5;
+        return power_off(0);
       }
       if (e != shell::LineEditor::Event::None) {
         editor.begin(sh.prompt(more).view(), out);

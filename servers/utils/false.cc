@@ -1,0 +1,2 @@
+// servers/utils/false.cc: exits 1.
+extern "C" int main() { return 1; }
