@@ -587,18 +587,25 @@ int Shell::exec_loop(Node* n) {
     bool run = n->kind == NodeKind::While ? c == 0 : c != 0;
     if (!run) break;
     st = exec(n->body);
-    if (flow_ == Flow::Break) {
-      if (--flow_count_ == 0) flow_ = Flow::None;
-      break;
-    }
-    if (flow_ == Flow::Continue) {
-      if (--flow_count_ == 0) { flow_ = Flow::None; continue; }
-      break;
-    }
-    if (flow_ != Flow::None) break;
+    if (!loop_goes_on()) break;
   }
   --loop_depth_;
   return st;
+}
+
+// After a loop body: whether the loop goes on. `break N` and `continue N` are counted down here,
+// one loop level at a time; return and exit leave every loop.
+bool Shell::loop_goes_on() {
+  if (flow_ == Flow::Break) {
+    if (--flow_count_ == 0) flow_ = Flow::None;
+    return false;
+  }
+  if (flow_ == Flow::Continue) {
+    if (--flow_count_ != 0) return false;
+    flow_ = Flow::None;
+    return true;
+  }
+  return flow_ == Flow::None;
 }
 
 int Shell::exec_for(Node* n) {
@@ -617,15 +624,7 @@ int Shell::exec_for(Node* n) {
     if (host_.interrupted()) { st = 130; break; }
     if (!set_var(n->name.view(), item.view())) { st = 2; break; }
     st = exec(n->body);
-    if (flow_ == Flow::Break) {
-      if (--flow_count_ == 0) flow_ = Flow::None;
-      break;
-    }
-    if (flow_ == Flow::Continue) {
-      if (--flow_count_ == 0) { flow_ = Flow::None; continue; }
-      break;
-    }
-    if (flow_ != Flow::None) break;
+    if (!loop_goes_on()) break;
   }
   --loop_depth_;
   return st;

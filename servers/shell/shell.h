@@ -124,6 +124,7 @@ class Shell final : ArithVars {
   int exec_command(Node* n);
   int exec_simple(Node* n, int* spawned_job, int* pipe_read);
   int exec_compound(Node* n);
+  bool loop_goes_on();
   int exec_for(Node* n);
   int exec_case(Node* n);
   int exec_loop(Node* n);
