@@ -9,8 +9,8 @@
 // room; PeerClosed once alone. Lock order: the handle table's lock, then the pair's lock.
 //
 // Dropping a queue that holds channels that hold queues does not recurse: freed messages go through
-// one iterative list (free_queue). FIXME(#4): two channels each queued in the other's peer keep
-// each other alive (a cycle through messages, as in Zircon) after their owners are gone.
+// one iterative list (free_queue). A known limit, as in Zircon: two channels each queued in the
+// other's peer keep each other alive (a cycle through messages) after their owners are gone.
 #pragma once
 
 #include <atomic>

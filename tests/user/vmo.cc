@@ -15,9 +15,8 @@ namespace {
 constexpr u64 kPage = koios::kPageSize;
 constexpr koios::u32 kR = koios::kVmPermRead, kW = koios::kVmPermWrite, kX = koios::kVmPermExecute;
 constexpr koios::u32 kRW = kR | kW;
-// The root vmar spans the user range (platform::kUserBase..kUserTop; FIXME(#4): object_get_info on
-// a vmar reports it, so programs need not know the platform's numbers).
-constexpr u64 kUserBase = 0x1'0000'0000ull;
+// The root vmar spans the user range (koios/vm.h's kUserBase..kUserTop, the platform's numbers).
+constexpr u64 kUserBase = koios::kUserBase;
 constexpr u64 kUserSize = 0x40'0000'0000ull - kUserBase;
 
 #define EXPECT(n, cond)      \
