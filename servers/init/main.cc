@@ -5,7 +5,7 @@
 // shell exist (issues 6 and 7), runs the user-space test suite through pidsrv: one
 // `init: NAME ok` or `init: NAME FAIL (...)` line per program and a summary; then it tells the
 // kernel on its bootstrap channel that start-up is done (the kernel's monitor takes the console
-// from there) and stays alive, holding the root capabilities and watching pidsrv.
+// from there) and stays alive, holding the root capabilities and watching pidsrv and mountsrv.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -192,12 +192,34 @@ void wait_shell(int pid) {
   else std::printf("init: sh killed by signal %d\n", WTERMSIG(status));
 }
 
-// pidsrv's end, whenever it comes: logged and shown, never silently restarted.
-void report_pidsrv_death(Handle pidsrv) {
-  auto info = koios::wait_process(pidsrv, koios::kDeadlineInfinite);
-  if (!info.ok()) return;
-  std::printf("init: pidsrv died (%s, code %ld, cause %lu); not restarted\n", reason_text(info.value().exit_reason),
-              static_cast<long>(info.value().return_code), static_cast<unsigned long>(info.value().fault_cause));
+// The servers' ends, whenever they come: each logged and shown, never silently restarted.
+void report_server_deaths(Handle pidsrv, Handle mountsrv) {
+  struct Server {
+    const char* name;
+    Handle process;
+    bool reported;
+  } servers[] = {{"pidsrv", pidsrv, false}, {"mountsrv", mountsrv, mountsrv == koios::kInvalidHandle}};
+  for (;;) {
+    koios::WaitItem items[2];
+    koios::u32 count = 0;
+    Server* watched[2];
+    for (Server& s : servers) {
+      if (s.reported) continue;
+      items[count] = {s.process, koios::Signals::Terminated, koios::Signals::None};
+      watched[count++] = &s;
+    }
+    if (count == 0) return;
+    if (koios::object_wait_many(items, count, koios::kDeadlineInfinite) != koios::Status::Ok) return;
+    for (koios::u32 i = 0; i < count; ++i) {
+      if ((items[i].pending & koios::Signals::Terminated) == koios::Signals::None) continue;
+      watched[i]->reported = true;
+      auto info = koios::wait_process(watched[i]->process, koios::kDeadlineNow);
+      if (!info.ok()) continue;
+      std::printf("init: %s died (%s, code %ld, cause %lu); not restarted\n", watched[i]->name,
+                  reason_text(info.value().exit_reason), static_cast<long>(info.value().return_code),
+                  static_cast<unsigned long>(info.value().fault_cause));
+    }
+  }
 }
 
 }  // namespace
@@ -259,6 +281,6 @@ int main(int, char**, char**) {
   (void)koios::channel_write(koios::bootstrap_channel(), 0, &done, sizeof done, nullptr, 0);
   if (shell_pid != 0) wait_shell(shell_pid);
   // init never ends: it holds the root job and resource (the servers and the shell come here).
-  report_pidsrv_death(pidsrv.value().get());
+  report_server_deaths(pidsrv.value().get(), mountsrv.ok() ? mountsrv.value().get() : koios::kInvalidHandle);
   for (;;) (void)koios::clock_nanosleep(koios::kDeadlineInfinite);
 }
