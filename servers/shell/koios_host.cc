@@ -11,27 +11,11 @@
 #include "fd.h"
 #include "linux_signal.h"
 #include "process.h"
+#include "servers/shell/host_errno.h"
 
 namespace shell {
 
 namespace {
-
-HostError from_errno(int e) {
-  switch (e) {
-    case 0: return HostError::Ok;
-    case ENOENT: return HostError::NotFound;
-    case ENOTDIR: return HostError::NotDir;
-    case EACCES: case EPERM: case EROFS: return HostError::Access;
-    case EISDIR: return HostError::IsDir;
-    case ENOEXEC: return HostError::NoExec;
-    case ENOMEM: return HostError::NoMemory;
-    case EBADF: return HostError::BadFd;
-    case ECHILD: return HostError::NoChild;
-    case ESRCH: return HostError::NoProcess;
-    case EINVAL: return HostError::Invalid;
-    default: return HostError::Io;
-  }
-}
 
 // "/bin/NAME" -> "NAME" (a boot filesystem entry), else nullptr.
 const char* bin_entry(const char* path) {
@@ -79,7 +63,7 @@ HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
   }
   int pid = 0;
   int e = koios::pid_spawn(name, req.argv, req.envp, o, &pid);
-  if (e != 0) return from_errno(e);
+  if (e != 0) return host_error_from_errno(e);
   *job = pid;
   return HostError::Ok;
 }
@@ -90,13 +74,13 @@ HostError KoiosHost::wait(int job, int* status) {
   do {
     r = ::waitpid(job, &st, 0);
   } while (r < 0 && errno == EINTR);
-  if (r < 0) return from_errno(errno);
+  if (r < 0) return host_error_from_errno(errno);
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   return HostError::Ok;
 }
 
 HostError KoiosHost::kill(int job, int signal) {
-  return ::kill(job, signal) == 0 ? HostError::Ok : from_errno(errno);
+  return ::kill(job, signal) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 int KoiosHost::pid() { return ::getpid(); }
@@ -111,12 +95,12 @@ HostError KoiosHost::open(const char* path, OpenMode mode, int* fd) {
     case OpenMode::ReadWrite: flags = O_RDWR | O_CREAT; break;
   }
   int r = ::open(absolute(path), flags, 0644);
-  if (r < 0) return from_errno(errno);
+  if (r < 0) return host_error_from_errno(errno);
   *fd = r;
   return HostError::Ok;
 }
 
-HostError KoiosHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : from_errno(errno); }
+HostError KoiosHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : host_error_from_errno(errno); }
 
 long KoiosHost::read(int fd, void* buf, size_t len) { return ::read(fd, buf, len); }
 
@@ -133,13 +117,13 @@ long KoiosHost::write(int fd, const void* buf, size_t len) {
   return ::write(fd, buf, len);
 }
 
-HostError KoiosHost::pipe(int fds[2]) { return ::pipe(fds) == 0 ? HostError::Ok : from_errno(errno); }
+HostError KoiosHost::pipe(int fds[2]) { return ::pipe(fds) == 0 ? HostError::Ok : host_error_from_errno(errno); }
 
 // A pipe holding the data, its write end closed. FIXME(#7): data beyond the socket's buffer
 // would block the shell; a tmpfs file would not.
 HostError KoiosHost::input_from(const char* data, size_t len, int* fd) {
   int p[2];
-  if (::pipe(p) != 0) return from_errno(errno);
+  if (::pipe(p) != 0) return host_error_from_errno(errno);
   long w = len == 0 ? 0 : ::write(p[1], data, len);
   ::close(p[1]);
   if (w < 0 || static_cast<size_t>(w) != len) {
@@ -169,7 +153,7 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
     real = absolute(path);
   }
   struct stat st;
-  if (::stat(real, &st) != 0) return from_errno(errno);
+  if (::stat(real, &st) != 0) return host_error_from_errno(errno);
   info->kind = S_ISDIR(st.st_mode) ? FileKind::Dir : S_ISREG(st.st_mode) ? FileKind::File : FileKind::Other;
   info->executable = program || (st.st_mode & 0111) != 0;
   info->size = static_cast<uint64_t>(st.st_size);

@@ -8,40 +8,20 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "servers/shell/host_errno.h"
 
 namespace shell {
-
-namespace {
-
-HostError from_errno(int e) {
-  switch (e) {
-    case 0: return HostError::Ok;
-    case ENOENT: return HostError::NotFound;
-    case ENOTDIR: return HostError::NotDir;
-    case EACCES: case EPERM: return HostError::Access;
-    case EISDIR: return HostError::IsDir;
-    case ENOEXEC: return HostError::NoExec;
-    case ENOMEM: return HostError::NoMemory;
-    case EBADF: return HostError::BadFd;
-    case ECHILD: return HostError::NoChild;
-    case ESRCH: return HostError::NoProcess;
-    case EINVAL: return HostError::Invalid;
-    default: return HostError::Io;
-  }
-}
-
-}  // namespace
 
 HostError PosixHost::spawn(const SpawnRequest& req, int* job) {
   // The child reports a failed execve through this pipe; a successful exec closes it (CLOEXEC).
   int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return from_errno(errno);
+  if (::pipe2(report, O_CLOEXEC) != 0) return host_error_from_errno(errno);
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
     ::close(report[0]);
     ::close(report[1]);
-    return from_errno(e);
+    return host_error_from_errno(e);
   }
   if (pid == 0) {
     // Sources first to fds above the targets' range, so that moving one cannot clobber another.
@@ -72,7 +52,7 @@ HostError PosixHost::spawn(const SpawnRequest& req, int* job) {
   if (got == sizeof e) {
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    return from_errno(e);
+    return host_error_from_errno(e);
   }
   *job = pid;
   return HostError::Ok;
@@ -83,7 +63,7 @@ HostError PosixHost::wait(int job, int* status) {
   for (;;) {
     pid_t r = waitpid(job, &st, 0);
     if (r >= 0) break;
-    if (errno != EINTR) return from_errno(errno);
+    if (errno != EINTR) return host_error_from_errno(errno);
   }
   if (WIFEXITED(st)) *status = WEXITSTATUS(st);
   else if (WIFSIGNALED(st)) *status = 128 + WTERMSIG(st);
@@ -92,7 +72,7 @@ HostError PosixHost::wait(int job, int* status) {
 }
 
 HostError PosixHost::kill(int job, int signal) {
-  return ::kill(job, signal) == 0 ? HostError::Ok : from_errno(errno);
+  return ::kill(job, signal) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 int PosixHost::pid() { return getpid(); }
@@ -107,12 +87,12 @@ HostError PosixHost::open(const char* path, OpenMode mode, int* fd) {
     case OpenMode::ReadWrite: flags |= O_RDWR | O_CREAT; break;
   }
   int r = ::open(path, flags, 0666);
-  if (r < 0) return from_errno(errno);
+  if (r < 0) return host_error_from_errno(errno);
   *fd = r;
   return HostError::Ok;
 }
 
-HostError PosixHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : from_errno(errno); }
+HostError PosixHost::close(int fd) { return ::close(fd) == 0 ? HostError::Ok : host_error_from_errno(errno); }
 
 long PosixHost::read(int fd, void* buf, size_t len) {
   for (;;) {
@@ -129,12 +109,12 @@ long PosixHost::write(int fd, const void* buf, size_t len) {
 }
 
 HostError PosixHost::pipe(int fds[2]) {
-  return ::pipe2(fds, O_CLOEXEC) == 0 ? HostError::Ok : from_errno(errno);
+  return ::pipe2(fds, O_CLOEXEC) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 HostError PosixHost::input_from(const char* data, size_t len, int* fd) {
   int m = memfd_create("sh-stage", MFD_CLOEXEC);
-  if (m < 0) return from_errno(errno);
+  if (m < 0) return host_error_from_errno(errno);
   size_t off = 0;
   while (off < len) {
     ssize_t w = ::write(m, data + off, len - off);
@@ -142,7 +122,7 @@ HostError PosixHost::input_from(const char* data, size_t len, int* fd) {
       if (errno == EINTR) continue;
       int e = errno;
       ::close(m);
-      return from_errno(e);
+      return host_error_from_errno(e);
     }
     off += static_cast<size_t>(w);
   }
@@ -155,7 +135,7 @@ HostError PosixHost::stat(const char* path, FileInfo* info) {
   struct stat st;
   if (::stat(path, &st) != 0) {
     info->kind = FileKind::None;
-    return from_errno(errno);
+    return host_error_from_errno(errno);
   }
   info->kind = S_ISREG(st.st_mode) ? FileKind::File : S_ISDIR(st.st_mode) ? FileKind::Dir : FileKind::Other;
   info->executable = access(path, X_OK) == 0;
@@ -164,7 +144,7 @@ HostError PosixHost::stat(const char* path, FileInfo* info) {
 }
 
 HostError PosixHost::chdir(const char* path) {
-  return ::chdir(path) == 0 ? HostError::Ok : from_errno(errno);
+  return ::chdir(path) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 }  // namespace shell
