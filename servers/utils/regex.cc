@@ -1,0 +1,312 @@
+// servers/utils/regex.cc: see regex.h.
+#include "regex.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace utils {
+
+namespace {
+
+void set_bit(uint8_t* set, unsigned c) { set[c >> 3] |= uint8_t(1u << (c & 7)); }
+bool has_bit(const uint8_t* set, unsigned c) { return set[c >> 3] & (1u << (c & 7)); }
+
+unsigned lower(unsigned c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+unsigned upper(unsigned c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
+
+bool is_alpha(unsigned c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+bool is_space(unsigned c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// The POSIX classes of the C locale. Answers false for an unknown name.
+bool add_class(uint8_t* set, const char* name, size_t n) {
+  auto is = [&](const char* s) { return std::strlen(s) == n && std::memcmp(s, name, n) == 0; };
+  bool (*test)(unsigned) = nullptr;
+  if (is("alpha")) test = [](unsigned c) { return is_alpha(c); };
+  else if (is("digit")) test = [](unsigned c) { return is_digit(c); };
+  else if (is("alnum")) test = [](unsigned c) { return is_alpha(c) || is_digit(c); };
+  else if (is("upper")) test = [](unsigned c) { return c >= 'A' && c <= 'Z'; };
+  else if (is("lower")) test = [](unsigned c) { return c >= 'a' && c <= 'z'; };
+  else if (is("space")) test = [](unsigned c) { return is_space(c); };
+  else if (is("blank")) test = [](unsigned c) { return c == ' ' || c == '\t'; };
+  else if (is("punct")) test = [](unsigned c) { return c > ' ' && c < 127 && !is_alpha(c) && !is_digit(c); };
+  else if (is("print")) test = [](unsigned c) { return c >= ' ' && c < 127; };
+  else if (is("graph")) test = [](unsigned c) { return c > ' ' && c < 127; };
+  else if (is("cntrl")) test = [](unsigned c) { return c < ' ' || c == 127; };
+  else if (is("xdigit")) test = [](unsigned c) { return is_digit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); };
+  else return false;
+  for (unsigned c = 0; c < 256; ++c)
+    if (test(c)) set_bit(set, c);
+  return true;
+}
+
+// Adds the other case of every letter in the set (-i).
+void fold_case(uint8_t* set) {
+  for (unsigned x = 0; x < 256; ++x)
+    if (has_bit(set, x)) {
+      set_bit(set, lower(x));
+      set_bit(set, upper(x));
+    }
+}
+
+// A bracket expression starting after '['; *pos ends after its ']'. Case is folded before a '^'
+// negates, so that -i's [^a] matches neither a nor A.
+RegexError parse_bracket(const char* p, size_t n, size_t* pos, uint8_t* set, bool ignore_case) {
+  size_t i = *pos;
+  bool negate = false;
+  if (i < n && p[i] == '^') {
+    negate = true;
+    ++i;
+  }
+  bool first = true;
+  for (;;) {
+    if (i >= n) return RegexError::UnmatchedBracket;
+    unsigned c = static_cast<unsigned char>(p[i]);
+    if (c == ']' && !first) {
+      ++i;
+      break;
+    }
+    first = false;
+    if (c == '[' && i + 1 < n && (p[i + 1] == ':' || p[i + 1] == '=' || p[i + 1] == '.')) {
+      char kind = p[i + 1];
+      size_t start = i + 2, end = start;
+      while (end + 1 < n && !(p[end] == kind && p[end + 1] == ']')) ++end;
+      if (end + 1 >= n) return RegexError::UnmatchedBracket;
+      if (kind == ':') {
+        if (!add_class(set, p + start, end - start)) return RegexError::BadClass;
+      } else if (end - start == 1) {   // [=c=] and [.c.]: one character in the C locale
+        set_bit(set, static_cast<unsigned char>(p[start]));
+      } else {
+        return RegexError::Unsupported;
+      }
+      i = end + 2;
+      continue;
+    }
+    unsigned lo = c, hi = c;
+    ++i;
+    if (i + 1 < n && p[i] == '-' && p[i + 1] != ']') {
+      hi = static_cast<unsigned char>(p[i + 1]);
+      if (hi == '[' && i + 2 < n && (p[i + 2] == '.' || p[i + 2] == '=')) {
+        if (i + 5 >= n || p[i + 4] != p[i + 2] || p[i + 5] != ']') return RegexError::UnmatchedBracket;
+        hi = static_cast<unsigned char>(p[i + 3]);
+        i += 6;
+      } else {
+        i += 2;
+      }
+      if (hi < lo) return RegexError::BadRange;
+    }
+    for (unsigned x = lo; x <= hi; ++x) set_bit(set, x);
+  }
+  if (ignore_case) fold_case(set);
+  if (negate) {
+    for (auto& b : *reinterpret_cast<uint8_t(*)[32]>(set)) b = uint8_t(~b);
+    // As GNU grep's: a negated bracket never matches the newline (lines have none anyway).
+    set[1] &= uint8_t(~(1u << 2));
+  }
+  *pos = i;
+  return RegexError::Ok;
+}
+
+}  // namespace
+
+const char* regex_error_text(RegexError e) {
+  switch (e) {
+    case RegexError::Ok: return "Success";
+    case RegexError::UnmatchedBracket: return "Unmatched [, [^, [:, [., or [=";
+    case RegexError::BadClass: return "Invalid character class name";
+    case RegexError::BadRange: return "Invalid range end";
+    case RegexError::TrailingBackslash: return "Trailing backslash";
+    case RegexError::Unsupported: return "Unsupported regular expression (no \\( \\) \\{ \\} \\| or back references)";
+    case RegexError::TooLong: return "Regular expression too big";
+    case RegexError::NoMemory: return "memory exhausted";
+  }
+  return "?";
+}
+
+Regex::~Regex() { clear(); }
+
+Regex::Regex(Regex&& o) noexcept { *this = static_cast<Regex&&>(o); }
+
+Regex& Regex::operator=(Regex&& o) noexcept {
+  if (this != &o) {
+    clear();
+    atoms_ = o.atoms_;
+    count_ = o.count_;
+    anchored_start_ = o.anchored_start_;
+    anchored_end_ = o.anchored_end_;
+    compiled_ = o.compiled_;
+    lists_ = o.lists_;
+    marks_ = o.marks_;
+    generation_ = o.generation_;
+    o.atoms_ = nullptr;
+    o.lists_ = nullptr;
+    o.marks_ = nullptr;
+    o.compiled_ = false;
+    o.count_ = 0;
+  }
+  return *this;
+}
+
+void Regex::clear() {
+  std::free(atoms_);
+  std::free(lists_);
+  std::free(marks_);
+  atoms_ = nullptr;
+  lists_ = nullptr;
+  marks_ = nullptr;
+  count_ = 0;
+  compiled_ = false;
+  anchored_start_ = anchored_end_ = false;
+  generation_ = 0;
+}
+
+RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
+  clear();
+  if (n > kMaxPattern) return RegexError::TooLong;
+  // At most two atoms per pattern byte (x\+ becomes x x*), so this bound never overflows.
+  atoms_ = static_cast<Atom*>(std::calloc(2 * n + 1, sizeof(Atom)));
+  if (atoms_ == nullptr) return RegexError::NoMemory;
+  size_t i = 0;
+  if (n > 0 && p[0] == '^') {
+    anchored_start_ = true;
+    i = 1;
+  }
+  size_t end = n;
+  // A final '$' anchors unless escaped: count the backslashes before it.
+  if (end > i && p[end - 1] == '$') {
+    size_t slashes = 0;
+    while (end - 1 - slashes > i && p[end - 2 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 0) {
+      anchored_end_ = true;
+      --end;
+    }
+  }
+  auto fail = [this](RegexError e) {
+    clear();
+    return e;
+  };
+  while (i < end) {
+    unsigned c = static_cast<unsigned char>(p[i]);
+    // '*' repeats the atom before it; at the start of the pattern it is an ordinary character.
+    if (c == '*' && count_ > 0) {
+      Atom& prev = atoms_[count_ - 1];
+      prev.repeat = Repeat::Star;
+      ++i;
+      continue;
+    }
+    Atom& a = atoms_[count_];
+    a.repeat = Repeat::One;
+    if (c == '.') {
+      for (unsigned x = 0; x < 256; ++x)
+        if (x != '\n') set_bit(a.set, x);
+      ++i;
+    } else if (c == '[') {
+      ++i;
+      RegexError e = parse_bracket(p, end, &i, a.set, flags & kIgnoreCase);
+      if (e != RegexError::Ok) return fail(e);
+      ++count_;
+      continue;
+    } else if (c == '\\') {
+      if (i + 1 >= n) return fail(RegexError::TrailingBackslash);
+      // A '\' right before the anchoring '$' escaped nothing: "a\$" never gets here (see above).
+      unsigned e = static_cast<unsigned char>(p[i + 1]);
+      i += 2;
+      if ((e == '+' || e == '?') && count_ > 0) {
+        Atom& prev = atoms_[count_ - 1];
+        if (e == '?') {
+          if (prev.repeat == Repeat::One) prev.repeat = Repeat::Optional;
+        } else if (prev.repeat == Repeat::One) {   // x\+ = x x*
+          atoms_[count_] = prev;
+          atoms_[count_].repeat = Repeat::Star;
+          ++count_;
+        }
+        continue;
+      }
+      if (e == '(' || e == ')' || e == '{' || e == '}' || e == '|' || is_digit(e) || e == '<' || e == '>' ||
+          e == 'b' || e == 'B' || e == '`' || e == '\'') {
+        return fail(RegexError::Unsupported);
+      }
+      if (e == 'w' || e == 'W') {
+        for (unsigned x = 0; x < 256; ++x)
+          if ((is_alpha(x) || is_digit(x) || x == '_') == (e == 'w')) set_bit(a.set, x);
+      } else if (e == 's' || e == 'S') {
+        for (unsigned x = 0; x < 256; ++x)
+          if (is_space(x) == (e == 's')) set_bit(a.set, x);
+      } else {
+        set_bit(a.set, e);
+      }
+    } else {
+      set_bit(a.set, c);
+      ++i;
+    }
+    if (flags & kIgnoreCase) fold_case(a.set);
+    ++count_;
+  }
+  lists_ = static_cast<uint32_t*>(std::malloc(2 * (size_t(count_) + 1) * sizeof(uint32_t)));
+  marks_ = static_cast<uint32_t*>(std::calloc(size_t(count_) + 1, sizeof(uint32_t)));
+  if (lists_ == nullptr || marks_ == nullptr) return fail(RegexError::NoMemory);
+  compiled_ = true;
+  return RegexError::Ok;
+}
+
+// Adds `state` and every state reachable from it without consuming a byte (past starred and
+// optional atoms). A state already added in this generation brought its followers along then.
+void Regex::add(uint32_t* list, uint32_t* count, uint32_t state, uint32_t generation) const {
+  for (uint32_t t = state;; ++t) {
+    if (marks_[t] == generation) return;
+    marks_[t] = generation;
+    list[(*count)++] = t;
+    if (t == count_ || atoms_[t].repeat == Repeat::One) return;
+  }
+}
+
+bool Regex::search(const char* text, size_t length) const {
+  if (!compiled_) return false;
+  uint32_t* cur = lists_;
+  uint32_t* next = lists_ + count_ + 1;
+  uint32_t ncur = 0;
+  auto new_generation = [this] {
+    if (++generation_ == 0) {   // wrapped: old marks could look current
+      std::memset(marks_, 0, (size_t(count_) + 1) * sizeof(uint32_t));
+      generation_ = 1;
+    }
+    return generation_;
+  };
+  uint32_t gen = new_generation();
+  for (size_t pos = 0;; ++pos) {
+    if (!anchored_start_ || pos == 0) add(cur, &ncur, 0, gen);
+    if (ncur == 0) return false;   // anchored and nothing alive
+    if (marks_[count_] == gen && (!anchored_end_ || pos == length)) return true;
+    if (pos == length) return false;
+    unsigned c = static_cast<unsigned char>(text[pos]);
+    uint32_t nnext = 0;
+    uint32_t next_gen = new_generation();
+    for (uint32_t k = 0; k < ncur; ++k) {
+      uint32_t s = cur[k];
+      if (s == count_ || !has_bit(atoms_[s].set, c)) continue;
+      add(next, &nnext, atoms_[s].repeat == Repeat::Star ? s : s + 1, next_gen);
+    }
+    uint32_t* t = cur;
+    cur = next;
+    next = t;
+    ncur = nnext;
+    gen = next_gen;
+  }
+}
+
+bool fixed_search(const char* text, size_t length, const char* needle, size_t m, bool ignore_case) {
+  if (m == 0) return true;
+  if (m > length) return false;
+  for (size_t i = 0; i + m <= length; ++i) {
+    size_t k = 0;
+    while (k < m) {
+      unsigned a = static_cast<unsigned char>(text[i + k]), b = static_cast<unsigned char>(needle[k]);
+      if (a != b && !(ignore_case && lower(a) == lower(b))) break;
+      ++k;
+    }
+    if (k == m) return true;
+  }
+  return false;
+}
+
+}  // namespace utils
