@@ -1,0 +1,162 @@
+// servers/utils/grep.cc: grep [-vicnqlhHsF] [-e PATTERN]... [PATTERN] [FILE...]: prints the lines
+// that match (regex.h: basic regular expressions without groups, or fixed strings with -F). Several
+// patterns (-e, or lines of one pattern) match when any does. Exit 0 when a line was selected, 1
+// when none, 2 on an error (unless -q found a match), as GNU grep.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <new>
+
+#include "regex.h"
+#include "util.h"
+
+namespace {
+
+struct Pattern {
+  const char* text;
+  size_t length;
+  utils::Regex regex;
+};
+
+Pattern* g_patterns;
+int g_npatterns;
+bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_silent;
+int g_with_name = -1;   // -H 1, -h 0, else by the number of files
+
+bool matches(const char* line, size_t n) {
+  for (int i = 0; i < g_npatterns; ++i) {
+    const Pattern& p = g_patterns[i];
+    if (g_fixed ? utils::fixed_search(line, n, p.text, p.length, g_icase) : p.regex.search(line, n)) return true;
+  }
+  return false;
+}
+
+// Answers the number of selected lines, or -1 on a read error (errno set).
+long long grep_fd(int fd, const char* name, bool with_name) {
+  utils::LineReader reader(fd);
+  long long selected = 0, number = 0;
+  const char* line;
+  size_t n;
+  bool newline;
+  for (;;) {
+    int r = reader.next(&line, &n, &newline);
+    if (r < 0) return -1;
+    if (r == 0) break;
+    ++number;
+    if (matches(line, n) == g_invert) continue;
+    ++selected;
+    if (g_quiet) return selected;   // the answer is known
+    if (g_list) break;
+    if (g_count) continue;
+    if (with_name) std::printf("%s:", name);
+    if (g_number) std::printf("%lld:", number);
+    std::fwrite(line, 1, n, stdout);
+    std::fputc('\n', stdout);
+  }
+  if (g_count) {
+    if (with_name) std::printf("%s:", name);
+    std::printf("%lld\n", selected);
+  }
+  if (g_list && selected > 0) std::printf("%s\n", name);
+  return selected;
+}
+
+// Splits `text` at newlines into patterns (GNU: each line is a pattern).
+bool add_patterns(const char* text) {
+  for (;;) {
+    const char* nl = std::strchr(text, '\n');
+    size_t n = nl ? size_t(nl - text) : std::strlen(text);
+    auto* grown = static_cast<Pattern*>(std::realloc(static_cast<void*>(g_patterns), sizeof(Pattern) * size_t(g_npatterns + 1)));
+    if (grown == nullptr) return false;
+    g_patterns = grown;
+    new (&g_patterns[g_npatterns]) Pattern{text, n, {}};
+    ++g_npatterns;
+    if (nl == nullptr) return true;
+    text = nl + 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  utils::init("grep");
+  bool ok = true;
+  int n = utils::parse_options(argc, argv, "vicnqlhHsFGe:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
+    switch (o) {
+      case 'v': g_invert = true; break;
+      case 'i': g_icase = true; break;
+      case 'c': g_count = true; break;
+      case 'n': g_number = true; break;
+      case 'q': g_quiet = true; break;
+      case 'l': g_list = true; break;
+      case 'h': g_with_name = 0; break;
+      case 'H': g_with_name = 1; break;
+      case 's': g_silent = true; break;
+      case 'F': g_fixed = true; break;
+      case 'G': g_fixed = false; break;
+      case 'e': ok = ok && add_patterns(arg); break;
+    }
+  });
+  int first_file = 1;
+  if (g_npatterns == 0) {
+    if (n == 0) {
+      std::fprintf(stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\n");
+      utils::try_help(2);
+    }
+    ok = ok && add_patterns(argv[1]);
+    first_file = 2;
+  }
+  if (!ok) {
+    utils::error("memory exhausted");
+    return 2;
+  }
+  if (!g_fixed) {
+    for (int i = 0; i < g_npatterns; ++i) {
+      Pattern& p = g_patterns[i];
+      utils::RegexError e = p.regex.compile(p.text, p.length, g_icase ? utils::Regex::kIgnoreCase : utils::Regex::kNone);
+      if (e != utils::RegexError::Ok) {
+        utils::error("%s", utils::regex_error_text(e));
+        return 2;
+      }
+    }
+  }
+  static char dash[] = "-";
+  int files = n - first_file + 1;
+  char** names = argv + first_file;
+  if (files <= 0) {
+    names = nullptr;
+    files = 1;
+  }
+  bool with_name = g_with_name == 1 || (g_with_name == -1 && files > 1);
+  bool found = false, error = false;
+  for (int i = 0; i < files; ++i) {
+    const char* path = names ? names[i] : dash;
+    bool is_stdin = std::strcmp(path, "-") == 0;
+    const char* name = is_stdin ? "(standard input)" : path;
+    int fd = 0;
+    if (!is_stdin) {
+      struct stat st;
+      if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!g_silent) utils::error("%s: Is a directory", path);
+        error = true;
+        continue;
+      }
+      fd = open(path, O_RDONLY);
+      if (fd < 0) {
+        if (!g_silent) utils::error("%s: %s", path, utils::errtext(errno));
+        error = true;
+        continue;
+      }
+    }
+    long long r = grep_fd(fd, name, with_name);
+    if (r < 0) {
+      if (!g_silent) utils::error("%s: %s", name, utils::errtext(errno));
+      error = true;
+    }
+    if (!is_stdin) close(fd);
+    if (r > 0) found = true;
+    if (found && g_quiet) return 0;
+  }
+  if (error) return 2;
+  return found ? 0 : 1;
+}
