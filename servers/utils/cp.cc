@@ -18,9 +18,10 @@ int main(int argc, char** argv) {
   }
   const char* target = argv[n];
   struct stat tst;
-  bool into_dir = stat(target, &tst) == 0 && S_ISDIR(tst.st_mode);
+  int target_errno = stat(target, &tst) == 0 ? (S_ISDIR(tst.st_mode) ? 0 : ENOTDIR) : errno;
+  bool into_dir = target_errno == 0;
   if (n > 2 && !into_dir) {
-    utils::error("target '%s' is not a directory", target);
+    utils::error("target '%s': %s", target, utils::errtext(target_errno));
     return 1;
   }
   int status = 0;

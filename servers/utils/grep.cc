@@ -1,4 +1,4 @@
-// servers/utils/grep.cc: grep [-vicnqlhHsF] [-e PATTERN]... [PATTERN] [FILE...]: prints the lines
+// servers/utils/grep.cc: grep [-vicnqlhHsFx] [-e PATTERN]... [PATTERN] [FILE...]: prints the lines
 // that match (regex.h: basic regular expressions without groups, or fixed strings with -F). Several
 // patterns (-e, or lines of one pattern) match when any does. Exit 0 when a line was selected, 1
 // when none, 2 on an error (unless -q found a match), as GNU grep.
@@ -20,13 +20,17 @@ struct Pattern {
 
 Pattern* g_patterns;
 int g_npatterns;
-bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_silent;
+bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_silent, g_whole_line;
 int g_with_name = -1;   // -H 1, -h 0, else by the number of files
 
 bool matches(const char* line, size_t n) {
   for (int i = 0; i < g_npatterns; ++i) {
     const Pattern& p = g_patterns[i];
-    if (g_fixed ? utils::fixed_search(line, n, p.text, p.length, g_icase) : p.regex.search(line, n)) return true;
+    if (g_fixed && g_whole_line) {
+      if (n == p.length && utils::fixed_search(line, n, p.text, p.length, g_icase)) return true;
+    } else if (g_fixed ? utils::fixed_search(line, n, p.text, p.length, g_icase) : p.regex.search(line, n)) {
+      return true;
+    }
   }
   return false;
 }
@@ -81,7 +85,7 @@ bool add_patterns(const char* text) {
 int main(int argc, char** argv) {
   utils::init("grep");
   bool ok = true;
-  int n = utils::parse_options(argc, argv, "vicnqlhHsFGe:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
+  int n = utils::parse_options(argc, argv, "vicnqlhHsFGxe:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
     switch (o) {
       case 'v': g_invert = true; break;
       case 'i': g_icase = true; break;
@@ -94,6 +98,7 @@ int main(int argc, char** argv) {
       case 's': g_silent = true; break;
       case 'F': g_fixed = true; break;
       case 'G': g_fixed = false; break;
+      case 'x': g_whole_line = true; break;
       case 'e': ok = ok && add_patterns(arg); break;
     }
   });
@@ -113,7 +118,7 @@ int main(int argc, char** argv) {
   if (!g_fixed) {
     for (int i = 0; i < g_npatterns; ++i) {
       Pattern& p = g_patterns[i];
-      utils::RegexError e = p.regex.compile(p.text, p.length, g_icase ? utils::Regex::kIgnoreCase : utils::Regex::kNone);
+      utils::RegexError e = p.regex.compile(p.text, p.length, (g_icase ? utils::Regex::kIgnoreCase : 0u) | (g_whole_line ? utils::Regex::kWholeLine : 0u));
       if (e != utils::RegexError::Ok) {
         utils::error("%s", utils::regex_error_text(e));
         return 2;

@@ -95,7 +95,7 @@ void print_list(const List& l, bool total) {
   if (total) std::printf("total %llu\n", (blocks + 1) / 2);   // 512-byte blocks shown in KiB, rounded up
   for (int i = 0; i < l.count; ++i) {
     const struct stat& st = l.items[i].st;
-    char mode[11], date[32];
+    char mode[11], date[64];
     mode_string(st.st_mode, mode);
     date_string((long long)st.st_mtime, date, sizeof date);
     // Owner and group as GNU names uid/gid 0; mountsrv reports none, so st_uid/st_gid are 0.

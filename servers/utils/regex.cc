@@ -242,6 +242,7 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
     if (flags & kIgnoreCase) fold_case(a.set);
     ++count_;
   }
+  if (flags & kWholeLine) anchored_start_ = anchored_end_ = true;
   lists_ = static_cast<uint32_t*>(std::malloc(2 * (size_t(count_) + 1) * sizeof(uint32_t)));
   marks_ = static_cast<uint32_t*>(std::calloc(size_t(count_) + 1, sizeof(uint32_t)));
   if (lists_ == nullptr || marks_ == nullptr) return fail(RegexError::NoMemory);

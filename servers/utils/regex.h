@@ -34,7 +34,8 @@ class Regex {
   // The pattern size grep accepts: big enough for any real pattern, small enough that the compiled
   // form (33 bytes a character) and the scratch sets stay a few MiB.
   static constexpr size_t kMaxPattern = 64 * 1024;
-  enum Flags : unsigned { kNone = 0, kIgnoreCase = 1 };
+  // kWholeLine: the pattern must match the whole text, as if between ^ and $ (grep -x).
+  enum Flags : unsigned { kNone = 0, kIgnoreCase = 1, kWholeLine = 2 };
 
   Regex() = default;
   ~Regex();

@@ -65,21 +65,15 @@ int main(int argc, char** argv) {
   if (!(n == 1 && g_lines + g_words + g_bytes == 1)) {
     unsigned long long regular = 0;
     int minimum = 1;
-    bool first_failed = false;
     for (int i = 1; i <= n; ++i) {
       struct stat st;
       bool is_stdin = std::strcmp(argv[i], "-") == 0;
-      if ((is_stdin ? fstat(0, &st) : stat(argv[i], &st)) != 0) {
-        first_failed = first_failed || i == 1;   // as GNU: then the width stays 1
-        continue;
-      }
+      if ((is_stdin ? fstat(0, &st) : stat(argv[i], &st)) != 0) continue;
       if (S_ISREG(st.st_mode)) regular += (unsigned long long)st.st_size;
       else minimum = 7;
     }
-    if (!first_failed) {
-      for (; regular >= 10; regular /= 10) ++g_width;
-      if (g_width < minimum) g_width = minimum;
-    }
+    for (; regular >= 10; regular /= 10) ++g_width;
+    if (g_width < minimum) g_width = minimum;
   }
   Counts total;
   int status = 0;

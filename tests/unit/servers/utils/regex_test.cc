@@ -203,3 +203,11 @@ TEST_CASE("fixed strings: plain substring search, optionally case-blind", "[rege
   CHECK(utils::fixed_search("", 0, "", 0, false));
   CHECK_FALSE(utils::fixed_search("ab", 2, "abc", 3, false));
 }
+
+TEST_CASE("whole-line matching anchors both ends (grep -x)", "[regex]") {
+  CHECK(matches("a.c", "abc", Regex::kWholeLine));
+  CHECK_FALSE(matches("a.c", "xabc", Regex::kWholeLine));
+  CHECK_FALSE(matches("a.c", "abcx", Regex::kWholeLine));
+  CHECK(matches("a*", "", Regex::kWholeLine));
+  CHECK(matches("^abc$", "abc", Regex::kWholeLine));
+}
