@@ -1,6 +1,7 @@
-// servers/utils/grep.cc: grep [-vicnqlhHsFx] [-e PATTERN]... [PATTERN] [FILE...]: prints the lines
-// that match (regex.h: basic regular expressions without groups, or fixed strings with -F). Several
-// patterns (-e, or lines of one pattern) match when any does. Exit 0 when a line was selected, 1
+// servers/utils/grep.cc: grep [-vicnqlhHsFx] [-e PATTERN]... [-f FILE]... [PATTERN] [FILE...]: prints
+// the lines that match (regex.h: basic regular expressions without groups, or fixed strings with -F).
+// Several patterns (-e, lines of one pattern, lines of a -f file) match when any does; -f is the way
+// to long patterns, as a spawn's arguments are limited to 4 KiB (servers/proto/pid.h). Exit 0 when a line was selected, 1
 // when none, 2 on an error (unless -q found a match), as GNU grep.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@ Pattern* g_patterns;
 int g_npatterns;
 bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_silent, g_whole_line;
 int g_with_name = -1;   // -H 1, -h 0, else by the number of files
+bool g_have_patterns;   // -e or -f given: no PATTERN operand (an empty -f file is no pattern at all)
 
 bool matches(const char* line, size_t n) {
   for (int i = 0; i < g_npatterns; ++i) {
@@ -80,12 +82,36 @@ bool add_patterns(const char* text) {
   }
 }
 
+// -f FILE: one pattern a line; the file's contents stay allocated for the patterns that point in.
+bool add_pattern_file(const char* path) {
+  bool is_stdin = std::strcmp(path, "-") == 0;
+  int fd = is_stdin ? 0 : open(path, O_RDONLY);
+  if (fd < 0) {
+    utils::error("%s: %s", path, utils::errtext(errno));
+    std::exit(2);
+  }
+  // malloc and placement new: the target has no libstdc++ runtime (no operator new).
+  void* memory = std::malloc(sizeof(utils::Buffer));
+  auto* b = memory ? new (memory) utils::Buffer : nullptr;
+  int e = b ? utils::read_all(fd, *b) : ENOMEM;
+  if (!is_stdin) close(fd);
+  if (e != 0) {
+    utils::error("%s: %s", path, utils::errtext(e));
+    std::exit(2);
+  }
+  if (b->size > 0 && b->data[b->size - 1] == '\n') --b->size;   // the last line's end starts no pattern
+  bool empty = b->size == 0;
+  if (!b->append("", 1)) return false;
+  if (empty) return true;
+  return add_patterns(b->data);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   utils::init("grep");
   bool ok = true;
-  int n = utils::parse_options(argc, argv, "vicnqlhHsFGxe:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
+  int n = utils::parse_options(argc, argv, "vicnqlhHsFGxe:f:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
     switch (o) {
       case 'v': g_invert = true; break;
       case 'i': g_icase = true; break;
@@ -99,11 +125,12 @@ int main(int argc, char** argv) {
       case 'F': g_fixed = true; break;
       case 'G': g_fixed = false; break;
       case 'x': g_whole_line = true; break;
-      case 'e': ok = ok && add_patterns(arg); break;
+      case 'e': ok = ok && add_patterns(arg); g_have_patterns = true; break;
+      case 'f': ok = ok && add_pattern_file(arg); g_have_patterns = true; break;
     }
   });
   int first_file = 1;
-  if (g_npatterns == 0) {
+  if (!g_have_patterns) {
     if (n == 0) {
       std::fprintf(stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\n");
       utils::try_help(2);
