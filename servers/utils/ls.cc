@@ -34,6 +34,7 @@ struct List {
     return true;
   }
   void sort() {
+    if (count < 2) return;   // items may be null
     std::qsort(items, size_t(count), sizeof(Entry), [](const void* a, const void* b) {
       return std::strcmp(static_cast<const Entry*>(a)->name, static_cast<const Entry*>(b)->name);
     });
