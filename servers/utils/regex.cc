@@ -189,8 +189,7 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
     unsigned c = static_cast<unsigned char>(p[i]);
     // '*' repeats the atom before it; at the start of the pattern it is an ordinary character.
     if (c == '*' && count_ > 0) {
-      Atom& prev = atoms_[count_ - 1];
-      prev.repeat = Repeat::Star;
+      atoms_[count_ - 1].repeat = Repeat::Star;   // (x*)* (x+)* (x?)* are all x*
       ++i;
       continue;
     }
@@ -212,14 +211,10 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
       unsigned e = static_cast<unsigned char>(p[i + 1]);
       i += 2;
       if ((e == '+' || e == '?') && count_ > 0) {
-        Atom& prev = atoms_[count_ - 1];
-        if (e == '?') {
-          if (prev.repeat == Repeat::One) prev.repeat = Repeat::Optional;
-        } else if (prev.repeat == Repeat::One) {   // x\+ = x x*
-          atoms_[count_] = prev;
-          atoms_[count_].repeat = Repeat::Star;
-          ++count_;
-        }
+        // A repeat of a repeat: (x+)+ is x+, (x?)? is x?, any other mix is x*.
+        Repeat& r = atoms_[count_ - 1].repeat;
+        Repeat want = e == '+' ? Repeat::Plus : Repeat::Optional;
+        r = r == Repeat::One || r == want ? want : Repeat::Star;
         continue;
       }
       if (e == '(' || e == ')' || e == '{' || e == '}' || e == '|' || is_digit(e) || e == '<' || e == '>' ||
@@ -242,6 +237,19 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
     if (flags & kIgnoreCase) fold_case(a.set);
     ++count_;
   }
+  // x\+ becomes x x*, from the back so that each atom moves once (the array has room: 2n + 1).
+  uint32_t pluses = 0;
+  for (uint32_t k = 0; k < count_; ++k) pluses += atoms_[k].repeat == Repeat::Plus;
+  for (uint32_t k = count_, to = count_ + pluses; k-- > 0;) {
+    Atom a = atoms_[k];
+    if (a.repeat == Repeat::Plus) {
+      atoms_[--to] = a;
+      atoms_[to].repeat = Repeat::Star;
+      a.repeat = Repeat::One;
+    }
+    atoms_[--to] = a;
+  }
+  count_ += pluses;
   if (flags & kWholeLine) anchored_start_ = anchored_end_ = true;
   lists_ = static_cast<uint32_t*>(std::malloc(2 * (size_t(count_) + 1) * sizeof(uint32_t)));
   marks_ = static_cast<uint32_t*>(std::calloc(size_t(count_) + 1, sizeof(uint32_t)));

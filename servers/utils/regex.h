@@ -51,7 +51,8 @@ class Regex {
   bool search(const char* text, size_t length) const;
 
  private:
-  enum class Repeat : uint8_t { One, Star, Optional };
+  // Plus only while compiling: it ends up as the atom and a starred copy (x\+ = x x*).
+  enum class Repeat : uint8_t { One, Star, Optional, Plus };
   struct Atom {
     uint8_t set[32];   // bit c: byte c matches
     Repeat repeat;

@@ -67,6 +67,23 @@ TEST_CASE("GNU's \\+ and \\? repeat one or more, zero or one time", "[regex]") {
   CHECK_FALSE(matches("ab\\?c", "abbc"));
 }
 
+TEST_CASE("a repeat of a repeat means what the groups would: (x+)? is x*", "[regex]") {
+  CHECK(matches("^a\\+\\?$", ""));
+  CHECK(matches("^a\\+\\?$", "aaa"));
+  CHECK(matches("^xa\\?\\+y$", "xy"));
+  CHECK(matches("^xa\\+\\+y$", "xaay"));
+  CHECK_FALSE(matches("^xa\\+\\+y$", "xy"));
+  CHECK(matches("^xa\\?\\?y$", "xy"));
+  CHECK_FALSE(matches("^xa\\?\\?y$", "xaay"));
+  CHECK(matches("^xa**y$", "xaaay"));
+  CHECK(matches("^x[ab]\\+*y$", "xy"));
+  SECTION("at the start of the pattern they are ordinary characters") {
+    CHECK(matches("\\+a", "+a"));
+    CHECK(matches("^\\?", "?"));
+    CHECK_FALSE(matches("^\\?", "x"));
+  }
+}
+
 TEST_CASE("^ and $ anchor at the ends of the pattern only", "[regex]") {
   CHECK(matches("^abc", "abcd"));
   CHECK_FALSE(matches("^abc", "xabc"));
