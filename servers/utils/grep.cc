@@ -1,8 +1,9 @@
 // servers/utils/grep.cc: grep [-vicnqlhHsFx] [-e PATTERN]... [-f FILE]... [PATTERN] [FILE...]: prints
 // the lines that match (regex.h: basic regular expressions without groups, or fixed strings with -F).
 // Several patterns (-e, lines of one pattern, lines of a -f file) match when any does; -f is the way
-// to long patterns, as a spawn's arguments are limited to 4 KiB (servers/proto/pid.h). Exit 0 when a line was selected, 1
-// when none, 2 on an error (unless -q found a match), as GNU grep.
+// to long patterns, as a spawn's arguments are limited to 4 KiB (servers/proto/pid.h). Exit 0 when a
+// line was selected, 1 when none, 2 on an error (unless -q found a match), as GNU grep. A file with
+// a NUL byte is binary: its lines are not printed, only "grep: FILE: binary file matches".
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -54,6 +55,12 @@ long long grep_fd(int fd, const char* name, bool with_name) {
     if (g_quiet) return selected;   // the answer is known
     if (g_list) break;
     if (g_count) continue;
+    if (reader.nul_seen()) {
+      // A binary file: GNU grep prints no lines of it, only that it matches, and stops.
+      std::fflush(stdout);
+      utils::error("%s: binary file matches", name);
+      return selected;
+    }
     if (with_name) std::printf("%s:", name);
     if (g_number) std::printf("%lld:", number);
     std::fwrite(line, 1, n, stdout);

@@ -196,13 +196,19 @@ class LineReader {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return -1;
       if (n == 0) eof_ = true;
+      if (n > 0 && std::memchr(buf_.data + buf_.size, 0, size_t(n)) != nullptr) nul_seen_ = true;
       buf_.size += size_t(n);
     }
   }
 
+  // Whether a NUL byte was read so far (grep's test for a binary file: as GNU's, it looks ahead
+  // at what it has read, not only at the current line).
+  bool nul_seen() const { return nul_seen_; }
+
  private:
   int fd_;
   Buffer buf_;
+  bool nul_seen_ = false;
   size_t start_ = 0;
   bool eof_ = false;
 };

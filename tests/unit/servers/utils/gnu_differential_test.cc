@@ -133,6 +133,7 @@ const std::vector<std::string> kCorpus = {
   "grep 'a*a*a*a*a*a*a*a*b' f", "grep hello < f", "grep -c hello - f < f", "grep '[^a-k]' g",
   "grep 'w.r' f", "grep 'o$' f", "grep '\\.' f", "printf 'ab\\nx\\n' > p; grep -f p f g",
   "grep -f nope f", "grep -f empty f", "grep d",
+  "printf 'a\\0b\\nabc\\n' > b; grep a b; grep -c a b; grep -n zz b; grep -q a b; echo $?; grep -l a b f",
   // echo, printf, sleep
   "echo -n a b; echo", "echo -e 'a\\tb\\c' ignored", "echo -E 'a\\tb'", "echo -nx y", "echo -- -n",
   "echo -e '\\x41\\0102'", "printf '%s-%s\\n' a b c", "printf '%d %i %x %o %X %u\\n' 10 -3 255 8 255 7",
