@@ -1,6 +1,6 @@
-// servers/utils/ls.cc: ls [-laA1d] [FILE...]: names sorted as GNU ls sorts them in the C locale
-// (byte order), files before directories, "DIR:" headers for several operands; -l in GNU's long
-// format. Always one name a line (as GNU when output is not a terminal: no columns here).
+// servers/utils/ls.cc: ls [-laA1dRr] [FILE...]: names sorted as GNU ls sorts them in the C locale
+// (byte order; -r reversed), files before directories, "DIR:" headers for several operands or -R
+// (subdirectories after each listing); -l in GNU's long format. Always one name a line (as GNU when output is not a terminal: no columns here).
 // mountsrv keeps no owners and no times: -l shows owner and group root (uid and gid 0) and the
 // date GNU prints for a modification time of 0, "Jan  1  1970".
 #include <dirent.h>
@@ -10,7 +10,8 @@
 
 namespace {
 
-bool g_long, g_all, g_almost_all, g_dirs_as_files;
+bool g_long, g_all, g_almost_all, g_dirs_as_files, g_recursive, g_reverse;
+int g_status;   // 1 after a minor problem (a subdirectory of -R), 2 after a serious one (an operand)
 
 struct Entry {
   char* name;   // as shown
@@ -36,7 +37,8 @@ struct List {
   void sort() {
     if (count < 2) return;   // items may be null
     std::qsort(items, size_t(count), sizeof(Entry), [](const void* a, const void* b) {
-      return std::strcmp(static_cast<const Entry*>(a)->name, static_cast<const Entry*>(b)->name);
+      int c = std::strcmp(static_cast<const Entry*>(a)->name, static_cast<const Entry*>(b)->name);
+      return g_reverse ? -c : c;
     });
   }
   void clear() {
@@ -112,12 +114,14 @@ bool shown(const char* name) {
   return g_almost_all && !utils::is_dot_or_dotdot(name);
 }
 
-// Lists a directory's entries. Answers false after reporting an error.
-bool list_dir(const char* path) {
+// Lists a directory's entries (with -R, then each subdirectory's). Reports its errors in g_status:
+// 2 for an operand (`top`), 1 below it, as GNU ls.
+void list_dir(const char* path, bool top) {
   DIR* d = opendir(path);
   if (d == nullptr) {
     utils::error("cannot open directory '%s': %s", path, utils::errtext(errno));
-    return false;
+    if (g_status < (top ? 2 : 1)) g_status = top ? 2 : 1;
+    return;
   }
   List l;
   bool ok = true;
@@ -133,7 +137,7 @@ bool list_dir(const char* path) {
       ok = false;
       break;
     }
-    if (g_long && stat(full, &st) != 0) {
+    if ((g_long || g_recursive) && stat(full, &st) != 0) {
       utils::error("cannot access '%s': %s", full, utils::errtext(errno));
       ok = false;
     }
@@ -147,36 +151,42 @@ bool list_dir(const char* path) {
   closedir(d);
   l.sort();
   print_list(l, true);
+  for (int i = 0; g_recursive && i < l.count; ++i) {
+    if (!S_ISDIR(l.items[i].st.st_mode) || utils::is_dot_or_dotdot(l.items[i].name)) continue;
+    std::printf("\n%s:\n", l.items[i].path);
+    list_dir(l.items[i].path, false);
+  }
   l.clear();
   std::free(l.items);
-  return ok;
+  if (!ok && g_status < 1) g_status = 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   utils::init("ls");
-  int n = utils::parse_options(argc, argv, "laA1d", 2, "[OPTION]... [FILE]...", [&](char o, const char*) {
+  int n = utils::parse_options(argc, argv, "laA1dRr", 2, "[OPTION]... [FILE]...", [&](char o, const char*) {
     if (o == 'l') g_long = true;
     if (o == '1') g_long = false;
     if (o == 'a') g_all = true;
     if (o == 'A') g_almost_all = true;
     if (o == 'd') g_dirs_as_files = true;
+    if (o == 'R') g_recursive = true;
+    if (o == 'r') g_reverse = true;
   });
   static char dot[] = ".";
   static char* just_dot[] = {nullptr, dot, nullptr};
-  bool headers = n > 1;
+  bool headers = n > 1 || g_recursive;
   if (n == 0) {
     argv = just_dot;
     n = 1;
   }
-  int status = 0;
   List files, dirs;
   for (int i = 1; i <= n; ++i) {
     struct stat st;
     if (stat(argv[i], &st) != 0) {
       utils::error("cannot access '%s': %s", argv[i], utils::errtext(errno));
-      status = 2;
+      g_status = 2;
       continue;
     }
     char* name = strdup(argv[i]);
@@ -194,8 +204,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < dirs.count; ++i) {
     if (printed) std::printf("\n");
     if (headers) std::printf("%s:\n", dirs.items[i].name);
-    if (!list_dir(dirs.items[i].path)) status = 2;
+    list_dir(dirs.items[i].path, true);
     printed = true;
   }
-  return status;
+  return g_status;
 }

@@ -116,7 +116,7 @@ const char* regex_error_text(RegexError e) {
     case RegexError::BadClass: return "Invalid character class name";
     case RegexError::BadRange: return "Invalid range end";
     case RegexError::TrailingBackslash: return "Trailing backslash";
-    case RegexError::Unsupported: return "Unsupported regular expression (no \\( \\) \\{ \\} \\| or back references)";
+    case RegexError::Unsupported: return "Unsupported regular expression (no \\( \\) \\{ \\} or back references)";
     case RegexError::TooLong: return "Regular expression too big";
     case RegexError::NoMemory: return "memory exhausted";
   }
@@ -131,44 +131,87 @@ Regex& Regex::operator=(Regex&& o) noexcept {
   if (this != &o) {
     clear();
     atoms_ = o.atoms_;
-    count_ = o.count_;
-    anchored_start_ = o.anchored_start_;
-    anchored_end_ = o.anchored_end_;
+    used_ = o.used_;
+    branches_ = o.branches_;
+    nbranches_ = o.nbranches_;
+    max_count_ = o.max_count_;
     compiled_ = o.compiled_;
     lists_ = o.lists_;
     marks_ = o.marks_;
     generation_ = o.generation_;
     o.atoms_ = nullptr;
+    o.branches_ = nullptr;
     o.lists_ = nullptr;
     o.marks_ = nullptr;
-    o.compiled_ = false;
-    o.count_ = 0;
+    o.clear();
   }
   return *this;
 }
 
 void Regex::clear() {
   std::free(atoms_);
+  std::free(branches_);
   std::free(lists_);
   std::free(marks_);
   atoms_ = nullptr;
+  branches_ = nullptr;
   lists_ = nullptr;
   marks_ = nullptr;
-  count_ = 0;
+  used_ = nbranches_ = max_count_ = 0;
   compiled_ = false;
-  anchored_start_ = anchored_end_ = false;
   generation_ = 0;
 }
 
 RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
   clear();
   if (n > kMaxPattern) return RegexError::TooLong;
-  // At most two atoms per pattern byte (x\+ becomes x x*), so this bound never overflows.
+  // At most two atoms per pattern byte (x\+ becomes x x*) and a branch per two bytes (\|), so
+  // these bounds never overflow.
   atoms_ = static_cast<Atom*>(std::calloc(2 * n + 1, sizeof(Atom)));
-  if (atoms_ == nullptr) return RegexError::NoMemory;
+  branches_ = static_cast<Branch*>(std::calloc(n / 2 + 1, sizeof(Branch)));
+  auto fail = [this](RegexError e) {
+    clear();
+    return e;
+  };
+  if (atoms_ == nullptr || branches_ == nullptr) return fail(RegexError::NoMemory);
+  // Split at each top-level \| (not inside a bracket expression), compiling each part.
+  size_t start = 0;
+  for (size_t i = 0;;) {
+    if (i >= n || (p[i] == '\\' && i + 1 < n && p[i + 1] == '|')) {
+      RegexError e = compile_branch(p + start, (i < n ? i : n) - start, flags);
+      if (e != RegexError::Ok) return fail(e);
+      if (i >= n) break;
+      i += 2;
+      start = i;
+    } else if (p[i] == '\\') {
+      i += 2;   // past n only for a trailing '\', which compile_branch reports
+    } else if (p[i] == '[') {
+      uint8_t scratch[32] = {};
+      size_t j = i + 1;
+      RegexError e = parse_bracket(p, n, &j, scratch, false);
+      if (e != RegexError::Ok) return fail(e);
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  lists_ = static_cast<uint32_t*>(std::malloc(2 * (size_t(max_count_) + 1) * sizeof(uint32_t)));
+  marks_ = static_cast<uint32_t*>(std::calloc(size_t(max_count_) + 1, sizeof(uint32_t)));
+  if (lists_ == nullptr || marks_ == nullptr) return fail(RegexError::NoMemory);
+  compiled_ = true;
+  return RegexError::Ok;
+}
+
+RegexError Regex::compile_branch(const char* p, size_t n, unsigned flags) {
+  Branch& b = branches_[nbranches_++];
+  b.atoms = atoms_ + used_;
+  b.count = 0;
+  b.anchored_start = b.anchored_end = false;
+  Atom* atoms = b.atoms;
+  uint32_t& count = b.count;
   size_t i = 0;
   if (n > 0 && p[0] == '^') {
-    anchored_start_ = true;
+    b.anchored_start = true;
     i = 1;
   }
   size_t end = n;
@@ -177,23 +220,19 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
     size_t slashes = 0;
     while (end - 1 - slashes > i && p[end - 2 - slashes] == '\\') ++slashes;
     if (slashes % 2 == 0) {
-      anchored_end_ = true;
+      b.anchored_end = true;
       --end;
     }
   }
-  auto fail = [this](RegexError e) {
-    clear();
-    return e;
-  };
   while (i < end) {
     unsigned c = static_cast<unsigned char>(p[i]);
-    // '*' repeats the atom before it; at the start of the pattern it is an ordinary character.
-    if (c == '*' && count_ > 0) {
-      atoms_[count_ - 1].repeat = Repeat::Star;   // (x*)* (x+)* (x?)* are all x*
+    // '*' repeats the atom before it; at the start of a branch it is an ordinary character.
+    if (c == '*' && count > 0) {
+      atoms[count - 1].repeat = Repeat::Star;   // (x*)* (x+)* (x?)* are all x*
       ++i;
       continue;
     }
-    Atom& a = atoms_[count_];
+    Atom& a = atoms[count];
     a.repeat = Repeat::One;
     if (c == '.') {
       for (unsigned x = 0; x < 256; ++x)
@@ -202,24 +241,24 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
     } else if (c == '[') {
       ++i;
       RegexError e = parse_bracket(p, end, &i, a.set, flags & kIgnoreCase);
-      if (e != RegexError::Ok) return fail(e);
-      ++count_;
+      if (e != RegexError::Ok) return e;
+      ++count;
       continue;
     } else if (c == '\\') {
-      if (i + 1 >= n) return fail(RegexError::TrailingBackslash);
+      if (i + 1 >= n) return RegexError::TrailingBackslash;
       // A '\' right before the anchoring '$' escaped nothing: "a\$" never gets here (see above).
       unsigned e = static_cast<unsigned char>(p[i + 1]);
       i += 2;
-      if ((e == '+' || e == '?') && count_ > 0) {
+      if ((e == '+' || e == '?') && count > 0) {
         // A repeat of a repeat: (x+)+ is x+, (x?)? is x?, any other mix is x*.
-        Repeat& r = atoms_[count_ - 1].repeat;
+        Repeat& r = atoms[count - 1].repeat;
         Repeat want = e == '+' ? Repeat::Plus : Repeat::Optional;
         r = r == Repeat::One || r == want ? want : Repeat::Star;
         continue;
       }
-      if (e == '(' || e == ')' || e == '{' || e == '}' || e == '|' || is_digit(e) || e == '<' || e == '>' ||
+      if (e == '(' || e == ')' || e == '{' || e == '}' || is_digit(e) || e == '<' || e == '>' ||
           e == 'b' || e == 'B' || e == '`' || e == '\'') {
-        return fail(RegexError::Unsupported);
+        return RegexError::Unsupported;
       }
       if (e == 'w' || e == 'W') {
         for (unsigned x = 0; x < 256; ++x)
@@ -235,65 +274,70 @@ RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
       ++i;
     }
     if (flags & kIgnoreCase) fold_case(a.set);
-    ++count_;
+    ++count;
   }
-  // x\+ becomes x x*, from the back so that each atom moves once (the array has room: 2n + 1).
+  // x\+ becomes x x*, from the back so that each atom moves once (the branch has room: 2 atoms a
+  // byte).
   uint32_t pluses = 0;
-  for (uint32_t k = 0; k < count_; ++k) pluses += atoms_[k].repeat == Repeat::Plus;
-  for (uint32_t k = count_, to = count_ + pluses; k-- > 0;) {
-    Atom a = atoms_[k];
+  for (uint32_t k = 0; k < count; ++k) pluses += atoms[k].repeat == Repeat::Plus;
+  for (uint32_t k = count, to = count + pluses; k-- > 0;) {
+    Atom a = atoms[k];
     if (a.repeat == Repeat::Plus) {
-      atoms_[--to] = a;
-      atoms_[to].repeat = Repeat::Star;
+      atoms[--to] = a;
+      atoms[to].repeat = Repeat::Star;
       a.repeat = Repeat::One;
     }
-    atoms_[--to] = a;
+    atoms[--to] = a;
   }
-  count_ += pluses;
-  if (flags & kWholeLine) anchored_start_ = anchored_end_ = true;
-  lists_ = static_cast<uint32_t*>(std::malloc(2 * (size_t(count_) + 1) * sizeof(uint32_t)));
-  marks_ = static_cast<uint32_t*>(std::calloc(size_t(count_) + 1, sizeof(uint32_t)));
-  if (lists_ == nullptr || marks_ == nullptr) return fail(RegexError::NoMemory);
-  compiled_ = true;
+  count += pluses;
+  if (flags & kWholeLine) b.anchored_start = b.anchored_end = true;
+  used_ += count;
+  if (count > max_count_) max_count_ = count;
   return RegexError::Ok;
 }
 
 // Adds `state` and every state reachable from it without consuming a byte (past starred and
 // optional atoms). A state already added in this generation brought its followers along then.
-void Regex::add(uint32_t* list, uint32_t* count, uint32_t state, uint32_t generation) const {
+void Regex::add(const Branch& b, uint32_t* list, uint32_t* count, uint32_t state, uint32_t generation) const {
   for (uint32_t t = state;; ++t) {
     if (marks_[t] == generation) return;
     marks_[t] = generation;
     list[(*count)++] = t;
-    if (t == count_ || atoms_[t].repeat == Repeat::One) return;
+    if (t == b.count || b.atoms[t].repeat == Repeat::One) return;
   }
 }
 
 bool Regex::search(const char* text, size_t length) const {
   if (!compiled_) return false;
+  for (uint32_t k = 0; k < nbranches_; ++k)
+    if (search_branch(branches_[k], text, length)) return true;
+  return false;
+}
+
+bool Regex::search_branch(const Branch& b, const char* text, size_t length) const {
   uint32_t* cur = lists_;
-  uint32_t* next = lists_ + count_ + 1;
+  uint32_t* next = lists_ + max_count_ + 1;
   uint32_t ncur = 0;
   auto new_generation = [this] {
     if (++generation_ == 0) {   // wrapped: old marks could look current
-      std::memset(marks_, 0, (size_t(count_) + 1) * sizeof(uint32_t));
+      std::memset(marks_, 0, (size_t(max_count_) + 1) * sizeof(uint32_t));
       generation_ = 1;
     }
     return generation_;
   };
   uint32_t gen = new_generation();
   for (size_t pos = 0;; ++pos) {
-    if (!anchored_start_ || pos == 0) add(cur, &ncur, 0, gen);
+    if (!b.anchored_start || pos == 0) add(b, cur, &ncur, 0, gen);
     if (ncur == 0) return false;   // anchored and nothing alive
-    if (marks_[count_] == gen && (!anchored_end_ || pos == length)) return true;
+    if (marks_[b.count] == gen && (!b.anchored_end || pos == length)) return true;
     if (pos == length) return false;
     unsigned c = static_cast<unsigned char>(text[pos]);
     uint32_t nnext = 0;
     uint32_t next_gen = new_generation();
     for (uint32_t k = 0; k < ncur; ++k) {
       uint32_t s = cur[k];
-      if (s == count_ || !has_bit(atoms_[s].set, c)) continue;
-      add(next, &nnext, atoms_[s].repeat == Repeat::Star ? s : s + 1, next_gen);
+      if (s == b.count || !has_bit(b.atoms[s].set, c)) continue;
+      add(b, next, &nnext, b.atoms[s].repeat == Repeat::Star ? s : s + 1, next_gen);
     }
     uint32_t* t = cur;
     cur = next;

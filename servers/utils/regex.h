@@ -1,6 +1,6 @@
 // servers/utils/regex.h: grep's matcher: POSIX basic regular expressions without groups, intervals
-// and back references (`. * ^ $ [...] [^...] [:class:]`, `\` escapes, GNU's `\+ \? \w \W \s \S`),
-// and fixed strings. Plain C++ over malloc, built for the target (grep) and the host (Catch2:
+// and back references (`. * ^ $ [...] [^...] [:class:]`, `\` escapes, GNU's `\+ \? \w \W \s \S`
+// and top-level `\|`), and fixed strings. Plain C++ over malloc, built for the target (grep) and the host (Catch2:
 // tests/unit/servers/utils/regex_test.cc).
 //
 // Matching simulates the pattern's automaton one text byte at a time over the set of live
@@ -19,7 +19,7 @@ enum class RegexError {
   BadClass,             // "[[:nope:]]"
   BadRange,             // "[z-a]"
   TrailingBackslash,    // "abc\"
-  Unsupported,          // \( \) \{ \} \| \1..\9 \< \> \b \B: valid BRE that this matcher does not do
+  Unsupported,          // \( \) \{ \} \1..\9 \< \> \b \B: valid BRE that this matcher does not do
   TooLong,              // longer than Regex::kMaxPattern
   NoMemory,
 };
@@ -57,17 +57,28 @@ class Regex {
     uint8_t set[32];   // bit c: byte c matches
     Repeat repeat;
   };
+  // One alternative of GNU's top-level \| (most patterns have one): atoms[0..count); the state
+  // `count` accepts.
+  struct Branch {
+    Atom* atoms;
+    uint32_t count;
+    bool anchored_start;
+    bool anchored_end;
+  };
   void clear();
-  void add(uint32_t* list, uint32_t* count, uint32_t state, uint32_t generation) const;
+  RegexError compile_branch(const char* p, size_t n, unsigned flags);
+  bool search_branch(const Branch& b, const char* text, size_t length) const;
+  void add(const Branch& b, uint32_t* list, uint32_t* count, uint32_t state, uint32_t generation) const;
 
-  Atom* atoms_ = nullptr;
-  uint32_t count_ = 0;          // atoms; state count_ accepts
-  bool anchored_start_ = false;
-  bool anchored_end_ = false;
+  Atom* atoms_ = nullptr;       // every branch's, one after the other
+  uint32_t used_ = 0;           // atoms taken so far
+  Branch* branches_ = nullptr;
+  uint32_t nbranches_ = 0;
+  uint32_t max_count_ = 0;      // the longest branch's atoms
   bool compiled_ = false;
   // Scratch for search: two state lists and the generation each state was last added in.
-  uint32_t* lists_ = nullptr;   // 2 * (count_ + 1)
-  mutable uint32_t* marks_ = nullptr;    // count_ + 1
+  uint32_t* lists_ = nullptr;   // 2 * (max_count_ + 1)
+  mutable uint32_t* marks_ = nullptr;    // max_count_ + 1
   mutable uint32_t generation_ = 0;
 };
 

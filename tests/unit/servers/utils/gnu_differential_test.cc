@@ -105,7 +105,8 @@ bool have_gnu() {
 const std::vector<std::string> kCorpus = {
   // ls
   "ls", "ls -a", "ls -A", "ls -1 d f", "ls -d d f", "ls f nope d; echo $?", "ls -z", "ls --bogus",
-  "ls -a d/e", "ls -d", "ls d f nope", "ls -ld d | cut -c1-10",
+  "ls -a d/e", "ls -d", "ls d f nope", "ls -ld d | cut -c1-10", "ls -R", "ls -R d f", "ls -r",
+  "ls -ra", "ls -Rr", "ls -R . d", "ls -aR d", "mkdir -p d/e/g d/h; touch d/e/z; ls -R d", "ls -r f g d",
   // mkdir, rmdir
   "mkdir x/y", "mkdir -p x/y/z", "mkdir d", "mkdir -p d", "mkdir -p f/x", "mkdir", "mkdir -z",
   "rmdir d", "rmdir d/e d", "rmdir nope", "rmdir -p d/e",
@@ -132,7 +133,8 @@ const std::vector<std::string> kCorpus = {
   "grep -h o f g", "grep -H o f", "grep -s o nope", "grep -q o nope f", "grep -e '' f",
   "grep 'a*a*a*a*a*a*a*a*b' f", "grep hello < f", "grep -c hello - f < f", "grep '[^a-k]' g",
   "grep 'w.r' f", "grep 'o$' f", "grep '\\.' f", "printf 'ab\\nx\\n' > p; grep -f p f g",
-  "grep -f nope f", "grep -f empty f", "grep d",
+  "grep -f nope f", "grep -f empty f", "grep d", "grep 'hel\\|bar' f", "grep -c '^a\\|l$\\|^$' g f",
+  "grep 'x\\|' f", "grep -x 'a\\|b' g", "grep -i 'A\\|B' g",
   "printf 'a\\0b\\nabc\\n' > b; grep a b; grep -c a b; grep -n zz b; grep -q a b; echo $?; grep -l a b f",
   // echo, printf, sleep
   "echo -n a b; echo", "echo -e 'a\\tb\\c' ignored", "echo -E 'a\\tb'", "echo -nx y", "echo -- -n",
