@@ -2,6 +2,8 @@
 // builtin): C conversions (%d %i %o %u %x %X %c %s %f %e %g %a and upper cases, %b, %%) with flags,
 // width and precision (also *), backslash escapes in the format, the format reused while arguments
 // remain. A bad number is reported and taken as far as it converted (status 1), as GNU does.
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
 
 #include "util.h"
@@ -118,24 +120,50 @@ int run_format(const char* f, char** args, int nargs) {
     size_t k = 0;
     spec[k++] = '%';
     while (*f && std::strchr("-+ #0", *f) && k < 10) spec[k++] = *f++;
-    int width = -1, precision = -1;
+    // Width and precision as numbers (a literal or a '*' argument), at most kMaxWidth: past it GNU
+    // fails too (it cannot write that much), so a huge one is an error, not a flood of spaces.
+    constexpr long long kMaxWidth = 1 << 20;
+    long long width = -1, precision = -1;
+    const char* text = nullptr;   // the number as written, for the message
+    int text_length = 0;
     if (*f == '*') {
       const char* a = next();
-      width = a ? int(to_int(a)) : 0;
+      width = a ? to_int(a) : 0;
+      text = a;
+      text_length = a ? int(std::strlen(a)) : 0;
+      if (width < 0) {   // a negative '*' width left-justifies
+        if (k < 10) spec[k++] = '-';
+        width = width == LLONG_MIN ? kMaxWidth + 1 : -width;
+      }
       ++f;
     } else {
-      while (*f >= '0' && *f <= '9') width = (width < 0 ? 0 : width * 10) + (*f++ - '0') % 100000;
+      text = f;
+      while (*f >= '0' && *f <= '9') width = std::min((width < 0 ? 0 : width * 10) + (*f++ - '0'), kMaxWidth + 1);
+      text_length = int(f - text);
     }
     if (*f == '.') {
       ++f;
       precision = 0;
       if (*f == '*') {
         const char* a = next();
-        precision = a ? int(to_int(a)) : 0;
+        precision = a ? to_int(a) : 0;   // a negative one is as if there were none
+        if (width <= kMaxWidth) {
+          text = a;
+          text_length = a ? int(std::strlen(a)) : 0;
+        }
         ++f;
       } else {
-        while (*f >= '0' && *f <= '9') precision = (precision * 10 + (*f++ - '0')) % 100000;
+        const char* digits = f;
+        while (*f >= '0' && *f <= '9') precision = std::min(precision * 10 + (*f++ - '0'), kMaxWidth + 1);
+        if (width <= kMaxWidth) {
+          text = digits;
+          text_length = int(f - digits);
+        }
       }
+    }
+    if (width > kMaxWidth || precision > kMaxWidth) {
+      utils::error("invalid %s: '%.*s'", width > kMaxWidth ? "field width" : "precision", text_length, text ? text : "");
+      return -1;
     }
     while (*f == 'l' || *f == 'h' || *f == 'L' || *f == 'j' || *f == 'z' || *f == 't') ++f;   // sizes: ignored
     char conv = *f;
@@ -144,8 +172,8 @@ int run_format(const char* f, char** args, int nargs) {
       return -1;
     }
     ++f;
-    if (width >= 0) k += size_t(std::snprintf(spec + k, sizeof spec - k, "%d", width));
-    if (precision >= 0) k += size_t(std::snprintf(spec + k, sizeof spec - k, ".%d", precision));
+    if (width >= 0) k += size_t(std::snprintf(spec + k, sizeof spec - k, "%lld", width));
+    if (precision >= 0) k += size_t(std::snprintf(spec + k, sizeof spec - k, ".%lld", precision));
     const char* a = next();
     switch (conv) {
       case 'd': case 'i':

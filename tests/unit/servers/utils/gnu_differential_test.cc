@@ -143,7 +143,8 @@ const std::vector<std::string> kCorpus = {
   "printf 'x\\n' extra", "printf '%d\\n' abc", "printf '%d\\n' 12abc", "printf", "printf '%z\\n'",
   "printf '\\x41\\102\\n'", "printf '%s\\n'", "printf \"%d\\n\" \"'A\"", "printf '%5s|%-5d|\\n' ab 3",
   "printf '%%\\n'", "printf '%.3s\\n' abcdef", "printf '%*d\\n' 5 42", "printf '%e\\n' 12345.678",
-  "printf '%g\\n' 0.0001", "sleep", "sleep x", "sleep 0.1", "sleep -1", "sleep 0.05 0.05s",
+  "printf '%g\\n' 0.0001", "printf '%*d|%-*d|%.*f|\\n' -3 1 4 2 -1 2.5", "printf '%*d\\n' 99999999999 1",
+  "printf '%.*d\\n' 99999999999 1", "printf '%5000d|\\n' 1 | wc -c", "sleep", "sleep x", "sleep 0.1", "sleep -1", "sleep 0.05 0.05s",
 };
 
 }  // namespace
