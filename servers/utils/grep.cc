@@ -1,5 +1,6 @@
-// servers/utils/grep.cc: grep [-vicnqlhHsFx] [-e PATTERN]... [-f FILE]... [PATTERN] [FILE...]: prints
-// the lines that match (regex.h: basic regular expressions without groups, or fixed strings with -F).
+// servers/utils/grep.cc: grep [-vicnqlhHsFGEx] [-e PATTERN]... [-f FILE]... [PATTERN] [FILE...]:
+// prints the lines that match (regex.h: basic regular expressions without groups, -E extended ones,
+// -F fixed strings).
 // Several patterns (-e, lines of one pattern, lines of a -f file) match when any does; -f is the way
 // to long patterns, as a spawn's arguments are limited to 4 KiB (servers/proto/pid.h). Exit 0 when a
 // line was selected, 1 when none, 2 on an error (unless -q found a match), as GNU grep. A file with
@@ -22,7 +23,7 @@ struct Pattern {
 
 Pattern* g_patterns;
 int g_npatterns;
-bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_silent, g_whole_line;
+bool g_invert, g_icase, g_count, g_number, g_quiet, g_list, g_fixed, g_extended, g_silent, g_whole_line;
 int g_with_name = -1;   // -H 1, -h 0, else by the number of files
 bool g_have_patterns;   // -e or -f given: no PATTERN operand (an empty -f file is no pattern at all)
 
@@ -118,7 +119,7 @@ bool add_pattern_file(const char* path) {
 int main(int argc, char** argv) {
   utils::init("grep");
   bool ok = true;
-  int n = utils::parse_options(argc, argv, "vicnqlhHsFGxe:f:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
+  int n = utils::parse_options(argc, argv, "vicnqlhHsFGExe:f:", 2, "[OPTION]... PATTERNS [FILE]...", [&](char o, const char* arg) {
     switch (o) {
       case 'v': g_invert = true; break;
       case 'i': g_icase = true; break;
@@ -129,8 +130,9 @@ int main(int argc, char** argv) {
       case 'h': g_with_name = 0; break;
       case 'H': g_with_name = 1; break;
       case 's': g_silent = true; break;
-      case 'F': g_fixed = true; break;
-      case 'G': g_fixed = false; break;
+      case 'F': g_fixed = true; g_extended = false; break;
+      case 'G': g_fixed = false; g_extended = false; break;
+      case 'E': g_fixed = false; g_extended = true; break;
       case 'x': g_whole_line = true; break;
       case 'e': ok = ok && add_patterns(arg); g_have_patterns = true; break;
       case 'f': ok = ok && add_pattern_file(arg); g_have_patterns = true; break;
@@ -152,7 +154,8 @@ int main(int argc, char** argv) {
   if (!g_fixed) {
     for (int i = 0; i < g_npatterns; ++i) {
       Pattern& p = g_patterns[i];
-      utils::RegexError e = p.regex.compile(p.text, p.length, (g_icase ? utils::Regex::kIgnoreCase : 0u) | (g_whole_line ? utils::Regex::kWholeLine : 0u));
+      utils::RegexError e = p.regex.compile(p.text, p.length, (g_icase ? utils::Regex::kIgnoreCase : 0u) |
+                                               (g_whole_line ? utils::Regex::kWholeLine : 0u) | (g_extended ? utils::Regex::kExtended : 0u));
       if (e != utils::RegexError::Ok) {
         utils::error("%s", utils::regex_error_text(e));
         return 2;

@@ -58,6 +58,7 @@ RegexError parse_bracket(const char* p, size_t n, size_t* pos, uint8_t* set, boo
     negate = true;
     ++i;
   }
+  if (i >= n) return RegexError::Invalid;   // "[" or "[^" at the very end: GNU's words differ then
   bool first = true;
   for (;;) {
     if (i >= n) return RegexError::UnmatchedBracket;
@@ -113,6 +114,7 @@ const char* regex_error_text(RegexError e) {
   switch (e) {
     case RegexError::Ok: return "Success";
     case RegexError::UnmatchedBracket: return "Unmatched [, [^, [:, [., or [=";
+    case RegexError::Invalid: return "Invalid regular expression";
     case RegexError::BadClass: return "Invalid character class name";
     case RegexError::BadRange: return "Invalid range end";
     case RegexError::TrailingBackslash: return "Trailing backslash";
@@ -165,23 +167,25 @@ void Regex::clear() {
 RegexError Regex::compile(const char* p, size_t n, unsigned flags) {
   clear();
   if (n > kMaxPattern) return RegexError::TooLong;
-  // At most two atoms per pattern byte (x\+ becomes x x*) and a branch per two bytes (\|), so
-  // these bounds never overflow.
+  // At most two atoms per pattern byte (x\+ becomes x x*) and one branch more than there are
+  // bytes (ERE's | is one byte), so these bounds never overflow.
   atoms_ = static_cast<Atom*>(std::calloc(2 * n + 1, sizeof(Atom)));
-  branches_ = static_cast<Branch*>(std::calloc(n / 2 + 1, sizeof(Branch)));
+  branches_ = static_cast<Branch*>(std::calloc(n + 1, sizeof(Branch)));
   auto fail = [this](RegexError e) {
     clear();
     return e;
   };
   if (atoms_ == nullptr || branches_ == nullptr) return fail(RegexError::NoMemory);
-  // Split at each top-level \| (not inside a bracket expression), compiling each part.
+  // Split at each top-level \| (ERE: |), not inside a bracket expression, compiling each part.
+  bool extended = flags & kExtended;
   size_t start = 0;
   for (size_t i = 0;;) {
-    if (i >= n || (p[i] == '\\' && i + 1 < n && p[i + 1] == '|')) {
+    size_t bar = extended ? (i < n && p[i] == '|' ? 1 : 0) : (i + 1 < n && p[i] == '\\' && p[i + 1] == '|' ? 2 : 0);
+    if (i >= n || bar > 0) {
       RegexError e = compile_branch(p + start, (i < n ? i : n) - start, flags);
       if (e != RegexError::Ok) return fail(e);
       if (i >= n) break;
-      i += 2;
+      i += bar;
       start = i;
     } else if (p[i] == '\\') {
       i += 2;   // past n only for a trailing '\', which compile_branch reports
@@ -224,14 +228,24 @@ RegexError Regex::compile_branch(const char* p, size_t n, unsigned flags) {
       --end;
     }
   }
+  bool extended = flags & kExtended;
+  // A repeat of a repeat: (x+)+ is x+, (x?)? is x?, any other mix is x*.
+  auto repeat = [&](Repeat want) {
+    Repeat& r = atoms[count - 1].repeat;
+    r = r == Repeat::One || r == want ? want : Repeat::Star;
+  };
   while (i < end) {
     unsigned c = static_cast<unsigned char>(p[i]);
-    // '*' repeats the atom before it; at the start of a branch it is an ordinary character.
-    if (c == '*' && count > 0) {
-      atoms[count - 1].repeat = Repeat::Star;   // (x*)* (x+)* (x?)* are all x*
+    // '*' (ERE: also '+' and '?') repeats the atom before it; at the start of a branch it is an
+    // ordinary character.
+    if (count > 0 && (c == '*' || (extended && (c == '+' || c == '?')))) {
+      repeat(c == '*' ? Repeat::Star : c == '+' ? Repeat::Plus : Repeat::Optional);
       ++i;
       continue;
     }
+    // ERE groups and intervals are not done; ^ and $ anchor only at the ends of a branch here,
+    // where ERE would let them anchor anywhere.
+    if (extended && (c == '(' || c == ')' || c == '{' || c == '^' || c == '$')) return RegexError::Unsupported;
     Atom& a = atoms[count];
     a.repeat = Repeat::One;
     if (c == '.') {
@@ -249,14 +263,11 @@ RegexError Regex::compile_branch(const char* p, size_t n, unsigned flags) {
       // A '\' right before the anchoring '$' escaped nothing: "a\$" never gets here (see above).
       unsigned e = static_cast<unsigned char>(p[i + 1]);
       i += 2;
-      if ((e == '+' || e == '?') && count > 0) {
-        // A repeat of a repeat: (x+)+ is x+, (x?)? is x?, any other mix is x*.
-        Repeat& r = atoms[count - 1].repeat;
-        Repeat want = e == '+' ? Repeat::Plus : Repeat::Optional;
-        r = r == Repeat::One || r == want ? want : Repeat::Star;
+      if (!extended && (e == '+' || e == '?') && count > 0) {
+        repeat(e == '+' ? Repeat::Plus : Repeat::Optional);
         continue;
       }
-      if (e == '(' || e == ')' || e == '{' || e == '}' || is_digit(e) || e == '<' || e == '>' ||
+      if ((!extended && (e == '(' || e == ')' || e == '{' || e == '}')) || is_digit(e) || e == '<' || e == '>' ||
           e == 'b' || e == 'B' || e == '`' || e == '\'') {
         return RegexError::Unsupported;
       }

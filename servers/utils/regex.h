@@ -1,7 +1,7 @@
 // servers/utils/regex.h: grep's matcher: POSIX basic regular expressions without groups, intervals
 // and back references (`. * ^ $ [...] [^...] [:class:]`, `\` escapes, GNU's `\+ \? \w \W \s \S`
-// and top-level `\|`), and fixed strings. Plain C++ over malloc, built for the target (grep) and the host (Catch2:
-// tests/unit/servers/utils/regex_test.cc).
+// and top-level `\|`), the same subset of extended ones (`+ ? |`), and fixed strings. Plain C++
+// over malloc, built for the target (grep) and the host (Catch2: tests/unit/servers/utils/).
 //
 // Matching simulates the pattern's automaton one text byte at a time over the set of live
 // positions in the pattern (Thompson), so time is O(text x pattern) whatever the pattern: no
@@ -16,6 +16,7 @@ namespace utils {
 enum class RegexError {
   Ok,
   UnmatchedBracket,     // "[abc" or "[[:alpha:]"
+  Invalid,              // "[" or "[^" ending the pattern (GNU grep's message for it)
   BadClass,             // "[[:nope:]]"
   BadRange,             // "[z-a]"
   TrailingBackslash,    // "abc\"
@@ -35,7 +36,9 @@ class Regex {
   // form (33 bytes a character) and the scratch sets stay a few MiB.
   static constexpr size_t kMaxPattern = 64 * 1024;
   // kWholeLine: the pattern must match the whole text, as if between ^ and $ (grep -x).
-  enum Flags : unsigned { kNone = 0, kIgnoreCase = 1, kWholeLine = 2 };
+  // kExtended: ERE (grep -E): + ? | are operators unescaped, literal escaped; ( ) { are refused,
+  // and ^ $ anywhere but at the ends of a branch.
+  enum Flags : unsigned { kNone = 0, kIgnoreCase = 1, kWholeLine = 2, kExtended = 4 };
 
   Regex() = default;
   ~Regex();

@@ -135,6 +135,8 @@ const std::vector<std::string> kCorpus = {
   "grep 'w.r' f", "grep 'o$' f", "grep '\\.' f", "printf 'ab\\nx\\n' > p; grep -f p f g",
   "grep -f nope f", "grep -f empty f", "grep d", "grep 'hel\\|bar' f", "grep -c '^a\\|l$\\|^$' g f",
   "grep 'x\\|' f", "grep -x 'a\\|b' g", "grep -i 'A\\|B' g",
+  "grep -E 'l+o|bar$' f", "grep -E 'wor?ld|^$' f", "grep -cE 'a|b|c' g", "grep -E 'l\\+' f", "grep -E '[' f",
+  "grep -E -x 'a|b' g", "grep -Ev 'o|a' f g",
   "printf 'a\\0b\\nabc\\n' > b; grep a b; grep -c a b; grep -n zz b; grep -q a b; echo $?; grep -l a b f",
   // echo, printf, sleep
   "echo -n a b; echo", "echo -e 'a\\tb\\c' ignored", "echo -E 'a\\tb'", "echo -nx y", "echo -- -n",

@@ -159,6 +159,28 @@ TEST_CASE("GNU's \\| at the top level: any branch may match, each with its own a
   CHECK(matches(many + "q", "anything"));
 }
 
+TEST_CASE("extended syntax (grep -E): + ? | unescaped are operators, escaped are characters", "[regex]") {
+  auto ere = [](const std::string& pattern, const std::string& text) { return matches(pattern, text, Regex::kExtended); };
+  CHECK(ere("ab+c", "abbc"));
+  CHECK_FALSE(ere("ab+c", "ac"));
+  CHECK(ere("ab?c", "ac"));
+  CHECK(ere("cat|dog", "dog"));
+  CHECK(ere("^a|b$", "xb"));
+  CHECK(ere("a\\+", "a+"));
+  CHECK_FALSE(ere("a\\+", "aa"));
+  CHECK(ere("a\\|b", "a|b"));
+  CHECK(ere("\\(x\\)", "(x)"));
+  CHECK(ere("^a+?$", ""));   // (a+)? is a*
+  Regex re;
+  CHECK(re.compile("(a)", 3, Regex::kExtended) == RegexError::Unsupported);
+  CHECK(re.compile("a{2}", 4, Regex::kExtended) == RegexError::Unsupported);
+  CHECK(re.compile("a^b", 3, Regex::kExtended) == RegexError::Unsupported);
+  CHECK(re.compile("a|[b", 4, Regex::kExtended) == RegexError::UnmatchedBracket);
+  std::string bars(10000, '|');   // a branch per byte: found by regex_fuzz
+  CHECK(ere(bars, "x"));
+  CHECK(ere(bars + "\xff", ""));
+}
+
 TEST_CASE("ignore case folds letters in both the pattern and brackets", "[regex]") {
   CHECK(matches("hello", "HeLLo", Regex::kIgnoreCase));
   CHECK(matches("[a-c]", "B", Regex::kIgnoreCase));
@@ -169,8 +191,9 @@ TEST_CASE("ignore case folds letters in both the pattern and brackets", "[regex]
 
 TEST_CASE("malformed patterns are errors with GNU's words", "[regex]") {
   CHECK(error_of("[abc") == RegexError::UnmatchedBracket);
-  CHECK(error_of("[") == RegexError::UnmatchedBracket);
-  CHECK(error_of("[^") == RegexError::UnmatchedBracket);
+  CHECK(error_of("[") == RegexError::Invalid);
+  CHECK(error_of("[^") == RegexError::Invalid);
+  CHECK(error_of("[$") == RegexError::UnmatchedBracket);
   CHECK(error_of("[]") == RegexError::UnmatchedBracket);
   CHECK(error_of("[[:alpha:]") == RegexError::UnmatchedBracket);
   CHECK(error_of("[[:alpha") == RegexError::UnmatchedBracket);
@@ -198,6 +221,7 @@ TEST_CASE("a 10,000-character pattern works; one past the limit is an error", "[
   CHECK_FALSE(matches(big, std::string(9999, 'a')));
   std::string brackets(10000, '[');
   CHECK(error_of(brackets) == RegexError::UnmatchedBracket);
+  CHECK(error_of(brackets + "x") == RegexError::UnmatchedBracket);
   std::string slashes(10001, '\\');
   CHECK(error_of(slashes) == RegexError::TrailingBackslash);
   std::string stars(10000, '*');
