@@ -172,10 +172,9 @@ void run_requested_program(const BootArgs& args) {
   platform::shutdown(s == koios::Status::Ok && code == 0 ? 0 : kExitRunFailed);
 }
 
-// init runs the user-space test suite for now (issues 6 and 7 bring the servers and the shell),
-// then leaves the console to the monitor. Its failures are its own: the boot goes on. As Linux
-// hands init the boot parameters it does not know, `init.tests=full` reaches init's environment
-// (the suite's long checks; the default quick suite keeps a boot well under 2 s).
+// init starts the servers and the console shell (or, with init.shell=0, leaves the console to the
+// monitor). Its failures are its own: the boot goes on. As Linux hands init the boot parameters it
+// does not know, `init.tests=...` and `init.shell=...` reach init's environment.
 void start_init_from_command_line(const BootArgs& args) {
   // init's own boot arguments, passed on as its environment.
   constexpr const char* kInitArgs[] = {"init.tests", "init.shell"};

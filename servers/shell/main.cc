@@ -1,5 +1,5 @@
-// servers/shell/main.cc: the console shell, started by init through pidsrv when the boot argument
-// init.shell=1 is given (servers/init), with start-up handles for the console resource (to read
+// servers/shell/main.cc: the console shell, started by init through pidsrv at every boot unless
+// init.shell=0 is given (servers/init), with start-up handles for the console resource (to read
 // the console) and the power resource (poweroff, and the end of input). It reads the console
 // through the line editor, feeds finished lines to the interpreter, and powers the system off at
 // the end of input (^D on an empty line: status 0) or on `exit N` (status N). Programs it runs
