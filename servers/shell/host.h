@@ -73,6 +73,11 @@ class Host {
   virtual HostError input_from(const char* /*data*/, size_t /*len*/, int* /*fd*/) { return HostError::Invalid; }
   virtual HostError stat(const char* /*path*/, FileInfo* /*info*/) { return HostError::Invalid; }
 
+  // Pathname expansion: calls `each` with every entry name of directory `path` (relative to the
+  // working directory), in any order, . and .. included if the file service lists them.
+  virtual HostError read_dir(const char* /*path*/, void (* /*each*/)(void* ctx, const char* name), void* /*ctx*/) {
+    return HostError::Invalid;
+  }
   // Working directory: chdir takes an absolute, already normalised path.
   virtual HostError chdir(const char* /*path*/) { return HostError::Invalid; }
 

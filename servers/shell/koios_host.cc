@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -157,6 +158,14 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
   info->kind = S_ISDIR(st.st_mode) ? FileKind::Dir : S_ISREG(st.st_mode) ? FileKind::File : FileKind::Other;
   info->executable = program || (st.st_mode & 0111) != 0;
   info->size = static_cast<uint64_t>(st.st_size);
+  return HostError::Ok;
+}
+
+HostError KoiosHost::read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) {
+  DIR* d = ::opendir(std::strcmp(path, ".") == 0 ? cwd_.c_str() : absolute(path));
+  if (d == nullptr) return host_error_from_errno(errno);
+  while (struct dirent* e = ::readdir(d)) each(ctx, e->d_name);
+  ::closedir(d);
   return HostError::Ok;
 }
 

@@ -29,6 +29,7 @@ class KoiosHost final : public Host {
   HostError pipe(int fds[2]) override;
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
+  HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override;
   HostError chdir(const char* path) override;
   HostError poweroff(int status) override;
 

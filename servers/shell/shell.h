@@ -21,6 +21,7 @@ struct Limits {
   int max_parse_depth = Parser::kDefaultMaxDepth;
   size_t max_capture = 4u << 20;     // bytes a $(...) or a builtin pipeline stage may produce
   size_t max_input = 4u << 20;       // bytes of one script or one pending command
+  size_t max_glob = 4096;            // pathnames one word may expand to
   size_t max_variables = 4096;
   // Bytes of stack the interpreter may use below the frame of its entry point (run_script,
   // feed_line, finish); 0: unchecked. A call, subshell or compound command that would go deeper
@@ -187,6 +188,7 @@ class Shell final : ArithVars {
   bool exited_ = false;
   bool interactive_ = false;
   bool errexit_ = false;
+  bool noglob_ = false;          // set -f
   int errexit_suppressed_ = 0;   // inside if/while conditions, && || chains, !
   Flow flow_ = Flow::None;
   int flow_count_ = 0;
