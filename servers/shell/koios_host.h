@@ -1,12 +1,13 @@
 // servers/shell/koios_host.h: the Host on Koios, over the runtime (servers/runtime): programs
 // are started through pidsrv (pid_spawn) from the boot filesystem, with the shell's fds handed
 // over as start-up Fd handles; waitpid/kill go to pidsrv; files, pipes and stat are the runtime's
-// fd layer (mountsrv and sockets). The working directory is the shell's own (relative paths are
-// made absolute here). Owned by main(); lives as long as the shell.
+// fd layer (mountsrv and sockets). The working directory is the runtime's (chdir), so relative
+// paths resolve there and children start in it. Owned by main(); lives as long as the shell.
 #pragma once
 
 #include "servers/shell/buf.h"
 #include "servers/shell/host.h"
+#include "cwd.h"
 #include "syscalls.h"
 
 namespace shell {
@@ -37,12 +38,9 @@ class KoiosHost final : public Host {
   static constexpr const char* kBin = "/bin";
 
  private:
-  // `path` made absolute against cwd_ in path_.
-  const char* absolute(const char* path);
   koios::Handle console_;
   koios::Handle power_;
-  Str cwd_ = Str("/");
-  Str path_;
+  char resolved_[koios::kPathMax];   // a path made absolute (cwd.h), for the /bin mapping
 };
 
 }  // namespace shell
