@@ -8,6 +8,7 @@
 #include "servers/shell/buf.h"
 #include "servers/shell/host.h"
 #include "cwd.h"
+#include "fd.h"
 #include "syscalls.h"
 
 namespace shell {
@@ -30,6 +31,7 @@ class KoiosHost final : public Host {
   HostError pipe(int fds[2]) override;
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
+  bool inherited(int fd) override { return koios::fd_is_open(fd); }
   HostError chdir(const char* path) override;
   HostError poweroff(int status) override;
 
