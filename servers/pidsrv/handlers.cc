@@ -53,8 +53,11 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
   for (uint32_t i = 0; i < req.strings_size; ++i) nuls += req.strings[i] == '\0';
   if (nuls != req.argc + req.envc) return Errno::Inval;
   if (req.strings_size > 0 && req.strings[req.strings_size - 1] != '\0') return Errno::Inval;
-  if (req.stdio_mask & ~7u) return Errno::Inval;
-  if (req.extra_count > kMaxSpawnExtra || req.reserved != 0) return Errno::Inval;
+  if (req.extra_count > kMaxSpawnExtra) return Errno::Inval;
+  // The working directory: NUL-terminated inside the field, absolute or empty ("/").
+  size_t cwd_len = strnlen(req.cwd, kMaxCwd);
+  if (cwd_len == kMaxCwd) return Errno::NameTooLong;
+  if (cwd_len != 0 && req.cwd[0] != '/') return Errno::Inval;
   for (uint32_t i = 0; i < req.extra_count; ++i) {
     // Only handles whose meaning the child cannot confuse with what pidsrv gives it.
     switch (static_cast<koios::StartupHandleKind>(req.extra[i].kind)) {
@@ -68,15 +71,18 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
       default: return Errno::Inval;
     }
   }
-  if (static_cast<uint32_t>(__builtin_popcount(req.stdio_mask)) + req.extra_count != handle_count)
-    return Errno::Inval;
+  // One handle per bit of fd_mask (64 bits: fds 0..kMaxSpawnFds-1, each at most once), then the extras.
+  static_assert(kMaxSpawnFds == 64);
+  uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(req.fd_mask));
+  if (fds + req.extra_count > kMaxSpawnHandles || fds + req.extra_count != handle_count) return Errno::Inval;
   args->path = req.path;
   args->strings = req.strings;
   args->strings_size = req.strings_size;
   args->argc = req.argc;
   args->envc = req.envc;
-  args->stdio_mask = req.stdio_mask;
-  args->stdio = handles;
+  args->fd_mask = req.fd_mask;
+  args->handles = handles;
+  args->cwd = cwd_len == 0 ? "/" : req.cwd;
   args->extra_count = req.extra_count;
   args->extra = req.extra;
   return {};

@@ -22,18 +22,20 @@ using ns::Koid;
 using ns::Result;
 using ns::Status;
 
-// What start_process needs besides the process: the image, its strings and its stdio. The
-// strings point into the request being handled; the handles are the ones that came with it.
+// What start_process needs besides the process: the image, its strings, its fds and its working
+// directory. The strings point into the request being handled; the handles are the ones that came
+// with it.
 struct SpawnArgs {
   const char* path;
   const char* strings;   // argc strings then envc strings, each NUL-terminated
   uint32_t strings_size;
   uint32_t argc;
   uint32_t envc;
-  uint32_t stdio_mask;          // bit n: fd n is given
-  const koios::Handle* stdio;   // one per bit of stdio_mask, lowest fd first, then the extras
-  uint32_t extra_count = 0;     // start-up handles after the stdio ones (proto::pid::SpawnExtra)
+  uint64_t fd_mask;               // bit n: the child's fd n is given
+  const koios::Handle* handles;   // one per bit of fd_mask, lowest fd first, then the extras
+  uint32_t extra_count = 0;       // start-up handles after the fds (proto::pid::SpawnExtra)
   const proto::pid::SpawnExtra* extra = nullptr;
+  const char* cwd = "/";          // absolute
 };
 
 class KernelOps {
@@ -46,7 +48,8 @@ class KernelOps {
   virtual Result<Koid> create_process(Koid job, const char* name) { (void)job; (void)name; return Errno::NoSys; }
   // Loads args.path into the process, sends its start-up message (argv, envp, stdio, a channel
   // to pidsrv bound to this process) and starts it; answers the main thread's KoID. ENOENT when
-  // there is no such file, ENOEXEC when it is not a valid image. The stdio handles move into the
+  // there is no such file, ENOEXEC when it is not a valid image, EBADF when an fd's handle is not a
+  // socket or a channel (checked before anything moves). The handles move into the
   // new process on success; on failure they are still the request's (main.cc closes them).
   virtual Result<Koid> start_process(Koid process, const SpawnArgs& args) {
     (void)process; (void)args; return Errno::NoSys;

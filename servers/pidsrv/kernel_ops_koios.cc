@@ -250,6 +250,16 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   // move into the start-up message (the kernel requires it); the runtime drops that right when it
   // takes the handle (process.cc), so a program does not hand its identity on by mistake. One that
   // does so on purpose only delegates its own authority, as a proxy could.
+  // An fd is a socket or a file channel, nothing else: checked while the handles are still the
+  // request's, so a refused spawn leaves nothing behind.
+  uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(args.fd_mask));
+  for (uint32_t i = 0; i < fds; ++i) {
+    koios::InfoBasic info{};
+    if (koios::object_get_info(args.handles[i], static_cast<uint32_t>(koios::InfoTopic::Basic), &info, sizeof info,
+                               nullptr, nullptr) != koios::Status::Ok ||
+        (info.type != koios::ObjectType::Socket && info.type != koios::ObjectType::Channel))
+      return Errno::BadF;
+  }
   Handle ours = kInvalidHandle, restricted = kInvalidHandle;
   if (koios::Status s = koios::channel_create(0, &ours, &restricted); s != koios::Status::Ok) return errno_of(s);
   // argv and envp point into the request (NUL-terminated, checked by dispatch).
@@ -262,20 +272,20 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   g_strings[args.argc] = nullptr;
   g_strings[args.argc + args.envc + 1] = nullptr;
   const char* const* envp = g_strings + args.argc + 1;
-  // Start-up handles: stdio, the caller's extras, then the pidsrv channel.
-  koios::SpawnHandle extra[3 + proto::pid::kMaxSpawnExtra + 1];
+  // Start-up handles: the fds, the caller's extras, then the pidsrv channel.
+  static koios::SpawnHandle extra[proto::pid::kMaxSpawnHandles + 1];
   uint32_t count = 0, used = 0;
-  for (uint32_t fd = 0; fd < 3; ++fd)
-    if (args.stdio_mask & (1u << fd)) extra[count++] = {args.stdio[used++], koios::StartupHandleKind::Fd, fd};
+  for (uint32_t fd = 0; fd < proto::pid::kMaxSpawnFds; ++fd)
+    if (args.fd_mask & (uint64_t{1} << fd)) extra[count++] = {args.handles[used++], koios::StartupHandleKind::Fd, fd};
   for (uint32_t i = 0; i < args.extra_count; ++i)
-    extra[count++] = {args.stdio[used++], static_cast<koios::StartupHandleKind>(args.extra[i].kind), args.extra[i].arg};
+    extra[count++] = {args.handles[used++], static_cast<koios::StartupHandleKind>(args.extra[i].kind), args.extra[i].arg};
   extra[count++] = {restricted, koios::StartupHandleKind::Server, static_cast<koios::u32>(koios::StartupServer::Pid)};
   // spawn_into consumes them all, whatever the outcome: the request no longer holds them.
   for (uint32_t i = 0; i < current_handle_count_; ++i) current_handles_[i] = kInvalidHandle;
   Handle vmar = p->vmar;
   p->vmar = kInvalidHandle;
   --handles_;
-  auto thread = koios::spawn_into(p->process, vmar, bootfs_, args.path, argv, envp, extra, count);
+  auto thread = koios::spawn_into(p->process, vmar, bootfs_, args.path, argv, envp, extra, count, args.cwd);
   if (!thread.ok()) {
     (void)koios::handle_close(ours);
     return errno_of(thread.status());

@@ -77,7 +77,12 @@ inline constexpr u32 kMaxSpawnStrings = 4096;   // argv then envp, each NUL-term
 inline constexpr u32 kMaxName = 16;             // comm, like Linux's TASK_COMM_LEN
 inline constexpr u32 kMaxLevels = 33;           // pid namespace levels 0..32
 inline constexpr u32 kListBatch = 8;            // processes per List reply
-inline constexpr u32 kMaxSpawnExtra = 4;        // start-up handles besides stdio in one Spawn
+inline constexpr u32 kMaxSpawnExtra = 4;        // start-up handles besides the fds in one Spawn
+inline constexpr u32 kMaxSpawnFds = 64;         // fd numbers a Spawn may give: the runtime's table (kMaxFds)
+// Handles in one Spawn, fds and extras together: the start-up message also carries Process,
+// Thread, RootVmar and the pidsrv channel (koios/startup.h's kStartupMaxHandles in all).
+inline constexpr u32 kMaxSpawnHandles = koios::kMaxMessageHandles - 4;
+inline constexpr u32 kMaxCwd = 4096;            // the working directory, NUL included (PATH_MAX)
 
 // ---- operations -------------------------------------------------------------------------------
 
@@ -138,7 +143,7 @@ struct TokenRequest {
   i32 sig;   // PidfdSendSignal only
   u32 reserved;
 };
-// One start-up handle besides stdio (koios/startup.h's kind and arg). Only kinds that carry
+// One start-up handle besides the fds (koios/startup.h's kind and arg). Only kinds that carry
 // authority the caller already holds: Job, Resource, BootfsVmo, User, Token, and Server other
 // than Pid (pidsrv gives each child its own). Process, Thread, RootVmar and Fd are refused.
 struct SpawnExtra {
@@ -146,21 +151,27 @@ struct SpawnExtra {
   u32 arg;
 };
 // Spawn and Exec: the program at `path` in the boot filesystem with `argc` argv strings then
-// `envc` envp strings in `strings`. The stdio handles travel with the message, in fd order, one
-// per bit of stdio_mask (bit 0: fd 0 ...), then `extra_count` handles described by `extra`.
-// flags: kCloneNewPid makes the child pid 1 of a new pid namespace (Spawn only).
+// `envc` envp strings in `strings`. The fds' handles travel with the message, in fd order, one
+// per bit of fd_mask (bit n: the child's fd n, a socket or a mountsrv file channel; the child gets
+// it as StartupHandleKind::Fd, arg n), then `extra_count` handles described by `extra`; at most
+// kMaxSpawnHandles in all. A mask names each fd once and only fds the runtime's table has, so a
+// request cannot name one twice or out of range; a handle of another type is EBADF.
+// `cwd` is the child's working directory (NUL-terminated, absolute; empty: "/"): POSIX children
+// start in their parent's, and only the spawner can pass it, so it travels here and pidsrv puts it
+// in the start-up message (kStartupVersionCwd). Exec passes the caller's own, which the new image
+// keeps. flags: kCloneNewPid makes the child pid 1 of a new pid namespace (Spawn only).
 struct SpawnRequest {
   koios::MessageHeader header;
   u64 flags;
   u32 argc;
   u32 envc;
   u32 strings_size;
-  u32 stdio_mask;
   u32 extra_count;
-  u32 reserved;
+  u64 fd_mask;
   SpawnExtra extra[kMaxSpawnExtra];
   char path[kMaxPath];
   char strings[kMaxSpawnStrings];
+  char cwd[kMaxCwd];
 };
 struct WaitRequest {
   koios::MessageHeader header;
@@ -278,7 +289,8 @@ static_assert(kIsMessage<PidPairRequest> && sizeof(PidPairRequest) == 16);
 static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
 static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
 static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 24);
-static_assert(kIsMessage<SpawnRequest> && sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings);
+static_assert(kIsMessage<SpawnRequest> &&
+              sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings + kMaxCwd);
 static_assert(kIsMessage<StatsReply> && sizeof(StatsReply) == 96);
 static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 32);
 static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);

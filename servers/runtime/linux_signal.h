@@ -134,12 +134,24 @@
 extern "C" {
 #endif
 
-// posix_spawn without fork: pidsrv starts the program from the boot filesystem. File actions are
-// what stdio needs: adddup2(fd, newfd) and addclose(newfd) for newfd 0..2 (others: EBADF). The
-// child gets the parent's fds 0..2 unless an action says otherwise. attr: flags only
+// posix_spawn without fork: pidsrv starts the program from the boot filesystem. The child gets
+// every fd of the parent (no FD_CLOEXEC yet), then the file actions apply in order, as on Linux:
+// addopen (the parent opens the file, the child gets it), adddup2, addclose. An fd number outside
+// 0..63 (the fd table) is EBADF at add time; at most KOIOS_SPAWN_ACTIONS actions (ENOMEM beyond).
+// A console fd reaches the child only as fd 0, 1 or 2 (the child's console). attr: flags only
 // (POSIX_SPAWN_SETPGROUP with pgroup, POSIX_SPAWN_SETSIGMASK is ignored).
+#define KOIOS_SPAWN_ACTIONS 16
+struct koios_spawn_action {
+  int kind;    // 1 open, 2 dup2, 3 close
+  int fd;      // open, close: the child's fd; dup2: the source
+  int newfd;   // dup2's target
+  int oflag;
+  mode_t mode;
+  char* path;  // open: a malloc'd copy, freed by posix_spawn_file_actions_destroy
+};
 typedef struct {
-  int source[3];   // the parent's fd each child fd 0..2 comes from, -1 closed
+  int count;
+  struct koios_spawn_action actions[KOIOS_SPAWN_ACTIONS];
 } posix_spawn_file_actions_t;
 typedef struct {
   short flags;
@@ -154,6 +166,8 @@ int posix_spawn_file_actions_init(posix_spawn_file_actions_t* actions);
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t* actions);
 int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* actions, int fd, int newfd);
 int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t* actions, int fd);
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t* actions, int fd, const char* path, int oflag,
+                                     mode_t mode);
 int posix_spawnattr_init(posix_spawnattr_t* attr);
 int posix_spawnattr_destroy(posix_spawnattr_t* attr);
 int posix_spawnattr_setflags(posix_spawnattr_t* attr, short flags);

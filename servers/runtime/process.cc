@@ -5,8 +5,14 @@
 
 #include <cstring>
 
+#include <cstdlib>
+#include <fcntl.h>
+
+#include "cwd.h"
+#include "fd.h"
 #include "koios/object_info.h"
 #include "linux_signal.h"
+#include "mutex.h"
 #include "runtime.h"
 #include "spawn.h"
 #include "stdio_glue.h"
@@ -26,8 +32,9 @@ int fail(int e) {
   return -1;
 }
 
-// The request is big (4.4 KiB): one per process, as the program is single-threaded.
+// The request is big (8.5 KiB): one per process, under g_spawn_lock (threads may spawn).
 SpawnRequest g_spawn;
+Mutex g_spawn_lock;
 
 int fill_strings(SpawnRequest& r, const char* const* argv, const char* const* envp) {
   u32 used = 0;
@@ -49,19 +56,29 @@ int fill_strings(SpawnRequest& r, const char* const* argv, const char* const* en
 // Spawn or Exec with the handles of `o` (consumed). Each attempt sends duplicates: an attempt
 // interrupted before pidsrv read it loses its handles with the dropped request.
 int spawn_call(Op op, const char* path, const char* const* argv, const char* const* envp, SpawnOptions& o, int* pid) {
+  MutexLock hold(g_spawn_lock);
   Handle channel = pid_channel();
-  Handle handles[3 + kMaxSpawnExtra];
+  Handle handles[kMaxSpawnHandles];
   u32 count = 0;
   SpawnRequest& r = g_spawn;
   r = SpawnRequest{};
-  for (u32 fd = 0; fd < 3; ++fd) {
-    if (o.stdio[fd] == kInvalidHandle) continue;
-    r.stdio_mask |= 1u << fd;
-    handles[count++] = std::exchange(o.stdio[fd], kInvalidHandle);
+  bool too_many = false;
+  auto take = [&](Handle& h) {
+    Handle taken = std::exchange(h, kInvalidHandle);
+    if (count < kMaxSpawnHandles) handles[count++] = taken;
+    else {
+      (void)handle_close(taken);
+      too_many = true;
+    }
+  };
+  for (u32 fd = 0; fd < kMaxSpawnFds; ++fd) {
+    if (o.fds[fd] == kInvalidHandle) continue;
+    r.fd_mask |= u64{1} << fd;
+    take(o.fds[fd]);
   }
   for (u32 i = 0; i < o.extra_count && i < kMaxSpawnExtra; ++i) {
     r.extra[i] = o.extra[i];
-    handles[count++] = std::exchange(o.extra_handles[i], kInvalidHandle);
+    take(o.extra_handles[i]);
   }
   r.extra_count = o.extra_count < kMaxSpawnExtra ? o.extra_count : kMaxSpawnExtra;
   struct Closer {
@@ -71,14 +88,16 @@ int spawn_call(Op op, const char* path, const char* const* argv, const char* con
       for (u32 i = 0; i < *n; ++i) (void)handle_close(h[i]);
     }
   } closer{handles, &count};
+  if (too_many) return EINVAL;
   if (channel == kInvalidHandle) return ENOSYS;
   usize path_len = std::strlen(path);
   if (path_len >= kMaxPath) return ENAMETOOLONG;
   std::memcpy(r.path, path, path_len + 1);
   r.flags = o.flags;
+  working_directory(r.cwd);
   if (int e = fill_strings(r, argv, envp)) return e;
   for (;;) {
-    Handle copies[3 + kMaxSpawnExtra];
+    Handle copies[kMaxSpawnHandles];
     for (u32 i = 0; i < count; ++i) {
       if (handle_duplicate(handles[i], Rights::SameRights, &copies[i]) != Status::Ok) {
         for (u32 j = 0; j < i; ++j) (void)handle_close(copies[j]);
@@ -151,6 +170,15 @@ Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle
   g_pid_channel = channel.first.release();
   g_pid_channel_taken = true;
   return process;
+}
+
+int inherit_fds(SpawnOptions& o) {
+  for (int fd = 0; fd < kMaxFds && fd < int(kMaxSpawnFds); ++fd) {
+    auto dup = fd_duplicate(fd);
+    if (!dup.ok()) continue;   // closed (BadHandle), or out of handles: the child goes without it
+    o.fds[fd] = dup.value().release();   // kInvalidHandle for the console
+  }
+  return 0;
 }
 
 int pid_spawn(const char* path, const char* const* argv, const char* const* envp, SpawnOptions& options, int* pid) {
@@ -228,20 +256,45 @@ pid_t waitpid(pid_t pid, int* status, int options) {
 pid_t wait(int* status) { return waitpid(-1, status, 0); }
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t* a) {
-  for (int fd = 0; fd < 3; ++fd) a->source[fd] = fd;
+  a->count = 0;
   return 0;
 }
-int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t*) { return 0; }
+
+int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t* a) {
+  for (int i = 0; i < a->count; ++i) std::free(a->actions[i].path);
+  a->count = 0;
+  return 0;
+}
+
+namespace {
+
+int add_action(posix_spawn_file_actions_t* a, koios_spawn_action action) {
+  if (action.fd < 0 || action.fd >= koios::kMaxFds || action.newfd < 0 || action.newfd >= koios::kMaxFds) return EBADF;
+  if (a->count == KOIOS_SPAWN_ACTIONS) return ENOMEM;
+  a->actions[a->count++] = action;
+  return 0;
+}
+
+}  // namespace
+
 int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* a, int fd, int newfd) {
-  if (fd < 0 || fd > 2 || newfd < 0 || newfd > 2) return EBADF;
-  a->source[newfd] = a->source[fd];
-  return 0;
+  return add_action(a, koios_spawn_action{2, fd, newfd, 0, 0, nullptr});
 }
+
 int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t* a, int fd) {
-  if (fd < 0 || fd > 2) return EBADF;
-  a->source[fd] = -1;
-  return 0;
+  return add_action(a, koios_spawn_action{3, fd, 0, 0, 0, nullptr});
 }
+
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t* a, int fd, const char* path, int oflag, mode_t mode) {
+  if (fd < 0 || fd >= koios::kMaxFds) return EBADF;
+  if (a->count == KOIOS_SPAWN_ACTIONS) return ENOMEM;
+  size_t n = std::strlen(path) + 1;
+  char* copy = static_cast<char*>(std::malloc(n));
+  if (copy == nullptr) return ENOMEM;
+  std::memcpy(copy, path, n);
+  return add_action(a, koios_spawn_action{1, fd, 0, oflag, mode, copy});
+}
+
 int posix_spawnattr_init(posix_spawnattr_t* attr) {
   *attr = posix_spawnattr_t{0, 0};
   return 0;
@@ -256,17 +309,93 @@ int posix_spawnattr_setpgroup(posix_spawnattr_t* attr, pid_t pgroup) {
   return 0;
 }
 
+namespace {
+
+// The child's fds after the file actions: o.fds gets a duplicate of what each child fd names. The
+// actions run on a table of parent fds (src[child fd]); addopen opens in the parent, and the
+// opened fds are closed again once their handles are duplicated. 0 or an errno.
+int apply_file_actions(const posix_spawn_file_actions_t* actions, koios::SpawnOptions& o) {
+  using koios::kMaxFds;
+  int src[kMaxFds];
+  int opened[KOIOS_SPAWN_ACTIONS];
+  int n_opened = 0;
+  for (int fd = 0; fd < kMaxFds; ++fd) src[fd] = koios::fd_is_open(fd) ? fd : -1;
+  int e = 0;
+  for (int i = 0; actions != nullptr && i < actions->count && e == 0; ++i) {
+    const koios_spawn_action& a = actions->actions[i];
+    switch (a.kind) {
+      case 1: {
+        int fd = open(a.path, a.oflag, a.mode);
+        if (fd < 0) {
+          e = errno;
+          break;
+        }
+        opened[n_opened++] = fd;
+        src[a.fd] = fd;
+        break;
+      }
+      case 2:
+        if (src[a.fd] < 0) e = EBADF;
+        else src[a.newfd] = src[a.fd];
+        break;
+      case 3: src[a.fd] = -1; break;
+      default: e = EINVAL;
+    }
+  }
+  for (int fd = 0; fd < kMaxFds && e == 0; ++fd) {
+    if (src[fd] < 0) continue;
+    auto dup = koios::fd_duplicate(src[fd]);
+    if (!dup.ok()) e = dup.status() == koios::Status::NoMemory ? ENOMEM : EBADF;
+    else o.fds[fd] = dup.value().release();   // kInvalidHandle for the console
+  }
+  for (int i = 0; i < n_opened; ++i) (void)close(opened[i]);
+  return e;
+}
+
+// The child's directory channel: a Clone of ours, when there is a file service.
+void add_mount(koios::SpawnOptions& o) {
+  if (o.extra_count == proto::pid::kMaxSpawnExtra) return;
+  auto mount = koios::mount_clone();
+  if (!mount.ok()) return;
+  o.extra_handles[o.extra_count] = mount.value().release();
+  o.extra[o.extra_count++] = {koios::u32(koios::StartupHandleKind::Server), koios::u32(koios::StartupServer::Mount)};
+}
+
+// A path with a '/' names a file: resolved against the working directory into a boot filesystem
+// entry (the boot filesystem is mounted at "/"). A bare name is a boot filesystem entry as it is.
+int program_path(const char* path, char* out) {
+  if (path == nullptr) return EFAULT;
+  if (std::strchr(path, '/') == nullptr) {
+    size_t n = std::strlen(path);
+    if (n >= proto::pid::kMaxPath) return ENAMETOOLONG;
+    std::memcpy(out, path, n + 1);
+    return 0;
+  }
+  if (int e = koios::resolve_path(path, out)) return e;
+  size_t n = std::strlen(out);
+  std::memmove(out, out + 1, n);   // "/name" -> "name"
+  return 0;
+}
+
+char g_program[koios::kPathMax];   // the resolved program path, under g_program_lock
+koios::Mutex g_program_lock;
+
+}  // namespace
+
 // Errors are returned, not put in errno (POSIX).
 int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* actions, const posix_spawnattr_t* attr,
                 char* const argv[], char* const envp[]) {
+  koios::runtime::stdio_flush_all();
   koios::SpawnOptions o;
-  for (int fd = 0; fd < 3; ++fd) {
-    int source = actions ? actions->source[fd] : fd;
-    koios::Handle h = source >= 0 ? koios::runtime::stdio_socket(source) : koios::kInvalidHandle;
-    if (h != koios::kInvalidHandle) (void)koios::handle_duplicate(h, koios::Rights::SameRights, &o.stdio[fd]);
-  }
+  if (int e = apply_file_actions(actions, o); e != 0) return e;
+  add_mount(o);
   int child = 0;
-  int e = koios::pid_spawn(path, argv, envp, o, &child);
+  int e;
+  {
+    koios::MutexLock hold(g_program_lock);
+    e = program_path(path, g_program);
+    if (e == 0) e = koios::pid_spawn(g_program, argv, envp, o, &child);
+  }
   if (e != 0) return e;
   if (attr && (attr->flags & POSIX_SPAWN_SETPGROUP)) (void)setpgid(child, attr->pgroup);
   if (pid) *pid = child;
@@ -281,12 +410,12 @@ int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t*
 int execve(const char* path, char* const argv[], char* const envp[]) {
   koios::runtime::stdio_flush_all();
   koios::SpawnOptions o;
-  for (int fd = 0; fd < 3; ++fd) {
-    koios::Handle h = koios::runtime::stdio_socket(fd);
-    if (h != koios::kInvalidHandle) (void)koios::handle_duplicate(h, koios::Rights::SameRights, &o.stdio[fd]);
-  }
+  (void)koios::inherit_fds(o);   // every fd passes on, as Linux's exec without FD_CLOEXEC
+  add_mount(o);
+  koios::MutexLock hold(g_program_lock);
+  int e = program_path(path, g_program);
   // On success pidsrv kills this process once the new image runs: the call does not return.
-  int e = koios::spawn_call(Op::Exec, path, argv, envp, o, nullptr);
+  if (e == 0) e = koios::spawn_call(Op::Exec, g_program, argv, envp, o, nullptr);
   return koios::fail(e != 0 ? e : EIO);
 }
 

@@ -39,16 +39,29 @@ int pid_request(proto::pid::Op op, const Request& request, Reply* reply, bool bl
   }
 }
 
-// A spawn through pidsrv. stdio[fd] (kInvalidHandle: none) and extra handles are consumed
-// whatever the outcome. flags: proto::pid::kCloneNewPid. Answers 0 and *pid, or an errno.
+// A spawn through pidsrv. fds[n] is the child's fd n (a socket or a file channel; kInvalidHandle:
+// none, and a child's fd 0, 1 or 2 without one is the console); fds and extra handles are consumed
+// whatever the outcome. The child starts in this process's working directory. flags:
+// proto::pid::kCloneNewPid. Answers 0 and *pid, or an errno (EBADF for an fd handle that is not a
+// socket or a channel, EINVAL for more than kMaxSpawnHandles handles).
 struct SpawnOptions {
-  Handle stdio[3] = {kInvalidHandle, kInvalidHandle, kInvalidHandle};
+  SpawnOptions() {
+    for (Handle& h : fds) h = kInvalidHandle;
+  }
+  SpawnOptions(const SpawnOptions&) = delete;
+  SpawnOptions& operator=(const SpawnOptions&) = delete;
+  Handle fds[proto::pid::kMaxSpawnFds];
+  Handle* const stdio = fds;   // fds 0..2, the name older callers use
   u64 flags = 0;
   u32 extra_count = 0;
   proto::pid::SpawnExtra extra[proto::pid::kMaxSpawnExtra] = {};
   Handle extra_handles[proto::pid::kMaxSpawnExtra] = {kInvalidHandle, kInvalidHandle, kInvalidHandle, kInvalidHandle};
 };
 int pid_spawn(const char* path, const char* const* argv, const char* const* envp, SpawnOptions& options, int* pid);
+
+// Fills options.fds as the child of a posix_spawn would have them: a duplicate of every open fd
+// that is a socket or a file (0..2 stay the console without one). 0, or an errno.
+int inherit_fds(SpawnOptions& options);
 
 // Starts pidsrv (the program `pidsrv` from `bootfs`) with the caller as pid 1 of the root pid
 // namespace: what init does first (and a benchmark the kernel starts, which plays init). pidsrv

@@ -72,6 +72,9 @@ class Host {
   // a later stage; memfd, temporary file or pre-filled pipe, whatever the host has).
   virtual HostError input_from(const char* /*data*/, size_t /*len*/, int* /*fd*/) { return HostError::Invalid; }
   virtual HostError stat(const char* /*path*/, FileInfo* /*info*/) { return HostError::Invalid; }
+  // True when host fd `fd` (above 2) was open when the shell started: one its spawner passed on
+  // (`sh -c 'echo >&3' 3>f`), which the shell then treats as its own fd of that number.
+  virtual bool inherited(int /*fd*/) { return false; }
 
   // Pathname expansion: calls `each` with every entry name of directory `path` (relative to the
   // working directory), in any order, . and .. included if the file service lists them.

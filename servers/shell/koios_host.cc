@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cwd.h"
 #include "fd.h"
 #include "linux_signal.h"
 #include "process.h"
@@ -28,34 +29,22 @@ const char* bin_entry(const char* path) {
 
 }  // namespace
 
-const char* KoiosHost::absolute(const char* path) {
-  path_.clear();
-  if (path[0] != '/') {
-    path_.append(cwd_.view());
-    if (path_.view().back() != '/') path_.push('/');
-  }
-  path_.append(path);
-  return path_.c_str();
-}
-
 HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
-  const char* name = bin_entry(req.path);
+  // A program is a boot filesystem entry under /bin, wherever the path was written from.
+  if (koios::resolve_path(req.path, resolved_) != 0) return HostError::NotFound;
+  const char* name = bin_entry(resolved_);
   if (name == nullptr) return HostError::NotFound;
   koios::SpawnOptions o;
-  // The child's fds 0..2 as stdio (a console fd has no handle: the child's is the console too),
-  // and a Clone of the directory channel.
+  // Each child fd the shell maps (a console fd has no handle: the child's 0..2 are the console
+  // too), and a Clone of the directory channel. The child starts in the shell's working directory
+  // (the runtime's, which chdir keeps equal to req.cwd).
   for (size_t i = 0; i < req.num_fds; ++i) {
-    koios::Handle h = koios::fd_handle(req.fds[i].host);
-    if (h == koios::kInvalidHandle) continue;
-    koios::Handle dup = koios::kInvalidHandle;
-    if (koios::handle_duplicate(h, koios::Rights::SameRights, &dup) != koios::Status::Ok) return HostError::NoMemory;
     int c = req.fds[i].child;
-    if (c >= 0 && c <= 2) {
-      if (o.stdio[c] != koios::kInvalidHandle) (void)koios::handle_close(o.stdio[c]);
-      o.stdio[c] = dup;
-    } else {
-      (void)koios::handle_close(dup);   // FIXME(#7): pidsrv passes fds 0..2 only
-    }
+    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) return HostError::BadFd;
+    auto dup = koios::fd_duplicate(req.fds[i].host);
+    if (!dup.ok()) return dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory;
+    if (o.fds[c] != koios::kInvalidHandle) (void)koios::handle_close(o.fds[c]);
+    o.fds[c] = dup.value().release();
   }
   auto mount = koios::mount_clone();
   if (mount.ok()) {
@@ -95,7 +84,7 @@ HostError KoiosHost::open(const char* path, OpenMode mode, int* fd) {
     case OpenMode::Append: flags = O_WRONLY | O_CREAT | O_APPEND; break;
     case OpenMode::ReadWrite: flags = O_RDWR | O_CREAT; break;
   }
-  int r = ::open(absolute(path), flags, 0644);
+  int r = ::open(path, flags, 0644);
   if (r < 0) return host_error_from_errno(errno);
   *fd = r;
   return HostError::Ok;
@@ -137,21 +126,16 @@ HostError KoiosHost::input_from(const char* data, size_t len, int* fd) {
 
 HostError KoiosHost::stat(const char* path, FileInfo* info) {
   *info = FileInfo{};
-  const char* name = bin_entry(path);
-  const char* real = path;
+  if (int e = koios::resolve_path(path, resolved_); e != 0) return host_error_from_errno(e);
+  const char* real = resolved_;
   bool program = false;
-  if (name != nullptr) {
-    path_.clear();
-    path_.push('/');
-    path_.append(name);
-    real = path_.c_str();
+  if (const char* name = bin_entry(resolved_); name != nullptr) {
+    std::memmove(resolved_ + 1, name, std::strlen(name) + 1);   // "/bin/NAME" -> "/NAME"
     program = true;
-  } else if (std::strcmp(path, kBin) == 0) {
+  } else if (std::strcmp(resolved_, kBin) == 0) {
     info->kind = FileKind::Dir;
     info->executable = true;
     return HostError::Ok;
-  } else {
-    real = absolute(path);
   }
   struct stat st;
   if (::stat(real, &st) != 0) return host_error_from_errno(errno);
@@ -162,20 +146,16 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
 }
 
 HostError KoiosHost::read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) {
-  DIR* d = ::opendir(std::strcmp(path, ".") == 0 ? cwd_.c_str() : absolute(path));
+  DIR* d = ::opendir(path);   // the runtime resolves it against the working directory
   if (d == nullptr) return host_error_from_errno(errno);
   while (struct dirent* e = ::readdir(d)) each(ctx, e->d_name);
   ::closedir(d);
   return HostError::Ok;
 }
 
+// The runtime's working directory, which children inherit (ENOENT, ENOTDIR as Linux's chdir).
 HostError KoiosHost::chdir(const char* path) {
-  FileInfo info;
-  HostError e = stat(path, &info);
-  if (e != HostError::Ok) return e;
-  if (info.kind != FileKind::Dir) return HostError::NotDir;
-  cwd_ = Str(path);
-  return HostError::Ok;
+  return ::chdir(path) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 HostError KoiosHost::poweroff(int status) {

@@ -1,12 +1,14 @@
 // servers/shell/koios_host.h: the Host on Koios, over the runtime (servers/runtime): programs
 // are started through pidsrv (pid_spawn) from the boot filesystem, with the shell's fds handed
 // over as start-up Fd handles; waitpid/kill go to pidsrv; files, pipes and stat are the runtime's
-// fd layer (mountsrv and sockets). The working directory is the shell's own (relative paths are
-// made absolute here). Owned by main(); lives as long as the shell.
+// fd layer (mountsrv and sockets). The working directory is the runtime's (chdir), so relative
+// paths resolve there and children start in it. Owned by main(); lives as long as the shell.
 #pragma once
 
 #include "servers/shell/buf.h"
 #include "servers/shell/host.h"
+#include "cwd.h"
+#include "fd.h"
 #include "syscalls.h"
 
 namespace shell {
@@ -30,6 +32,7 @@ class KoiosHost final : public Host {
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
   HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override;
+  bool inherited(int fd) override { return koios::fd_is_open(fd); }
   HostError chdir(const char* path) override;
   HostError poweroff(int status) override;
 
@@ -38,12 +41,9 @@ class KoiosHost final : public Host {
   static constexpr const char* kBin = "/bin";
 
  private:
-  // `path` made absolute against cwd_ in path_.
-  const char* absolute(const char* path);
   koios::Handle console_;
   koios::Handle power_;
-  Str cwd_ = Str("/");
-  Str path_;
+  char resolved_[koios::kPathMax];   // a path made absolute (cwd.h), for the /bin mapping
 };
 
 }  // namespace shell

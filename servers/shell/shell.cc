@@ -32,6 +32,8 @@ const char* host_error_text(HostError e) {
 
 Shell::Shell(Host& host, const Limits& limits) : host_(host), limits_(limits) {
   for (int i = 0; i < 3; ++i) { fds_[i].kind = Fd::Host; fds_[i].host = i; }
+  for (int i = 3; i < kMaxFds; ++i)
+    if (host_.inherited(i)) { fds_[i].kind = Fd::Host; fds_[i].host = i; }
   Str n;
   append_number(n, host_.ppid());
   set_var("PPID", n.view());

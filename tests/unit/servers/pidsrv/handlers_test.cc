@@ -1,5 +1,6 @@
 // tests/unit/servers/pidsrv/handlers_test.cc: requests as bytes through dispatch(): the replies
 // and, above all, malformed and hostile messages, which must get an errno and leave the table whole.
+#include <cstring>
 #include <random>
 
 #include "fake_kernel.h"
@@ -44,7 +45,7 @@ TEST_CASE("requests through dispatch answer with the request's txid", "[pidsrv][
   CHECK(r.value == 1);
   koios::Handle stdio[2] = {5, 6};
   SpawnRequest sr = spawn_request("/bin/sh");
-  sr.stdio_mask = 3;
+  sr.fd_mask = 3;
   CHECK(send(w, kInit, sr, Op::Spawn, stdio, 2));   // handles taken
   CHECK(w.kernel.last_reply<Reply>().value == 2);
   ns::Koid child = w.kernel.last_process;
@@ -117,7 +118,7 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
     send(w, kInit, r, Op::Spawn);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     r = spawn_request("/bin/sh");
-    r.stdio_mask = 1;   // says one handle, none came
+    r.fd_mask = 1;   // says one handle, none came
     send(w, kInit, r, Op::Spawn);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     r = spawn_request("/bin/sh");
@@ -210,7 +211,7 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
   auto before = w.table.counts();
   koios::Handle handles[3] = {5, 6, 7};
   SpawnRequest sr = spawn_request("/bin/sh");
-  sr.stdio_mask = 1;
+  sr.fd_mask = 1;
   sr.extra_count = 2;
   sr.extra[0] = {static_cast<uint32_t>(koios::StartupHandleKind::Job), 0};
   sr.extra[1] = {static_cast<uint32_t>(koios::StartupHandleKind::Resource), 3};
@@ -226,7 +227,7 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
     CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
   }
-  SECTION("the handle count must be stdio's plus the extras'") {
+  SECTION("the handle count must be the fds' plus the extras'") {
     CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 2));
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     sr.extra_count = kMaxSpawnExtra + 1;
@@ -235,6 +236,34 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
   }
   CHECK(w.table.counts() == before);
   SECTION("well-formed: taken, and the child is spawned") {
+    CHECK(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().value == 2);
+  }
+}
+
+TEST_CASE("spawn takes any fd of the runtime's table and a working directory, checked first", "[pidsrv][handlers]") {
+  World w;
+  auto before = w.table.counts();
+  koios::Handle handles[kMaxSpawnHandles + 1];
+  for (uint32_t i = 0; i <= kMaxSpawnHandles; ++i) handles[i] = 100 + i;
+  SpawnRequest sr = spawn_request("/bin/sh");
+  sr.fd_mask = (uint64_t{1} << 1) | (uint64_t{1} << 3) | (uint64_t{1} << 63);
+  std::strcpy(sr.cwd, "/tmp");
+  SECTION("more handles than a start-up message has room for: EINVAL") {
+    sr.fd_mask = ~uint64_t{0};
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 64));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+  }
+  SECTION("a relative working directory: EINVAL; one without its NUL: ENAMETOOLONG") {
+    std::strcpy(sr.cwd, "tmp");
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+    std::memset(sr.cwd, '/', kMaxCwd);
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::NameTooLong);
+  }
+  CHECK(w.table.counts() == before);
+  SECTION("fds 1, 3 and 63 with /tmp: taken, and the child is spawned") {
     CHECK(send(w, kInit, sr, Op::Spawn, handles, 3));
     CHECK(w.kernel.last_reply<Reply>().value == 2);
   }
