@@ -7,7 +7,8 @@
 // An fd is one of: the console (fds 0, 1, 2 without a start-up handle: output by debug_write, input
 // at end of file), a socket (the start-up stdio, either end of a pipe), or a file channel to
 // mountsrv (servers/proto/fs.h; one per open, shared by dup and by children like a Linux open file
-// description, offset included). Path calls go to the directory channel, StartupServer::Mount.
+// description, offset included), or a pidsrv token (a pidfd or a pid-namespace reference,
+// process.cc: read/write answer EINVAL). Path calls go to the directory channel, StartupServer::Mount.
 // The table is not locked: one thread at a time calls into it (FIXME(#6): a lock when programs
 // run threads that use fds).
 #pragma once
@@ -23,8 +24,8 @@ inline constexpr int kMaxFds = 64;   // OPEN_MAX; a 65th open is EMFILE
 // The handle behind fd, borrowed (it stays the table's), or kInvalidHandle for a closed or console fd.
 Handle fd_handle(int fd);
 
-// Takes a socket or a mountsrv file channel as the lowest free fd. -1 with errno EMFILE when the
-// table is full, EBADF when the handle is not a socket or a channel (it is closed either way).
+// Takes a socket, a mountsrv file channel or a token as the lowest free fd. -1 with errno EMFILE when the
+// table is full, EBADF when the handle is none of those (it is closed either way).
 int fd_adopt(Handle handle);
 
 // This process's directory channel to mountsrv (borrowed), or kInvalidHandle when it has none. It
