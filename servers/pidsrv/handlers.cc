@@ -86,13 +86,17 @@ template <typename R>
 void send_reply(KernelOps& kernel, Koid caller, const koios::MessageHeader& request, Out<R> out) {
   if (!out.send) return;
   out.reply.header = request;
-  if (out.token != ns::kInvalidKoid) kernel.send_token(caller, &out.reply, sizeof out.reply, out.token);
-  else kernel.send(caller, &out.reply, sizeof out.reply);
+  // Only a TokenReply carries a handle.
+  if constexpr (std::is_same_v<R, TokenReply>) {
+    if (out.token != ns::kInvalidKoid) {
+      kernel.send_token(caller, &out.reply, sizeof out.reply, out.token);
+      return;
+    }
+  }
+  kernel.send(caller, &out.reply, sizeof out.reply);
 }
 
 // How many token handles a request brings; -1: a field says something impossible (EINVAL).
-template <typename Req>
-int token_count(const Req&) { return 0; }
 int token_count(const TokenRequest&) { return 1; }
 int token_count(const WaitRequest& r) { return r.idtype == IdType::Pidfd ? 1 : 0; }
 int token_count(const TranslateRequest& r) {
@@ -262,6 +266,89 @@ Out<StatsReply> handle_stats(ProcessTable& t, KernelOps& kernel, Koid caller, co
   return out;
 }
 
+namespace {
+
+// One message being dispatched.
+struct Message {
+  ProcessTable& table;
+  KernelOps& kernel;
+  Koid caller;
+  koios::MessageHeader header;
+  const void* bytes;
+  uint32_t size;
+  const koios::Handle* handles;
+  uint32_t handle_count;
+};
+
+// The requests that bring tokens, apart from dispatch() so the other requests' path (getpid's,
+// kill's: measured) stays as short as it was. Tokens are read before the handler runs: a missing
+// one is a closed fd (EBADF), one too many EINVAL, a handle that is not a token EBADF (setns:
+// EINVAL); each error in the op's own reply type, so the client can read it.
+[[gnu::noinline]] void dispatch_tokens(Message& m, Op op) {
+  TokenArg tokens[2];
+  auto call = [&](auto& request, auto&& handler) {
+    using Req = std::remove_reference_t<decltype(request)>;
+    if (m.size != sizeof(Req)) {
+      send_reply(m.kernel, m.caller, m.header, status_reply(Errno::Inval));
+      return;
+    }
+    memcpy(&request, m.bytes, sizeof(Req));
+    int want = token_count(request);
+    Errno bad = want < 0 || m.handle_count > static_cast<uint32_t>(want) ? Errno::Inval
+                : m.handle_count < static_cast<uint32_t>(want)           ? Errno::BadF
+                                                                         : Errno::Ok;
+    for (uint32_t i = 0; bad == Errno::Ok && i < m.handle_count; ++i) {
+      auto arg = m.kernel.token_arg(m.handles[i]);
+      if (arg.ok()) tokens[i] = arg.value();
+      else bad = op == Op::SetNs ? Errno::Inval : arg.error();
+    }
+    if (bad != Errno::Ok) {
+      decltype(handler(request)) out;
+      out.reply.error = bad;
+      send_reply(m.kernel, m.caller, m.header, out);
+      return;
+    }
+    m.table.begin_request(m.caller);
+    auto out = handler(request);
+    send_reply(m.kernel, m.caller, m.header, out);
+    m.table.finish_request();
+  };
+  auto with = [&](auto tag, auto&& fn) {
+    static decltype(tag) request;
+    call(request, [&](auto& r) { return fn(m.table, m.caller, r); });
+  };
+  switch (op) {
+    case Op::Wait:
+      with(WaitRequest{}, [&](ProcessTable& t, Koid c, const WaitRequest& r) { return handle_wait(t, c, r, tokens[0]); });
+      break;
+    case Op::TranslatePid:
+      with(TranslateRequest{}, [&](ProcessTable& t, Koid c, const TranslateRequest& r) {
+        // The handles come in order: from (if named), then to (if named).
+        TokenArg none;
+        const TokenArg& from = r.tokens & kTranslateFrom ? tokens[0] : none;
+        const TokenArg& to = r.tokens & kTranslateTo ? tokens[(r.tokens & kTranslateFrom) ? 1 : 0] : none;
+        return handle_translate(t, c, r, from, to);
+      });
+      break;
+    case Op::PidfdSendSignal:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
+        return handle_pidfd_send_signal(t, c, r, tokens[0]);
+      });
+      break;
+    case Op::PidfdGetPid:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
+        return handle_pidfd_getpid(t, c, r, tokens[0]);
+      });
+      break;
+    case Op::SetNs:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) { return handle_setns(t, c, r, tokens[0]); });
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* bytes, uint32_t size,
               const koios::Handle* handles, uint32_t handle_count) {
   koios::MessageHeader header;
@@ -270,34 +357,14 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
   auto op = static_cast<Op>(header.ordinal);
   bool takes_handles = op == Op::Spawn || op == Op::Exec;
   bool taken = false;
-  TokenArg tokens[2];
   // The message is copied into the request type: the bytes may be unaligned or short.
   auto call = [&](auto& request, auto&& handler) {
     using Req = std::remove_reference_t<decltype(request)>;
-    if (size != sizeof(Req)) {
+    if (size != sizeof(Req) || (!takes_handles && handle_count != 0)) {
       send_reply(kernel, caller, header, status_reply(Errno::Inval));
       return;
     }
     memcpy(&request, bytes, sizeof(Req));
-    if (!takes_handles) {
-      // Tokens: a missing one is a closed fd (EBADF); anything else is read before the handler.
-      int want = token_count(request);
-      Errno bad = want < 0 || handle_count > static_cast<uint32_t>(want) ? Errno::Inval
-                  : handle_count < static_cast<uint32_t>(want)           ? Errno::BadF
-                                                                         : Errno::Ok;
-      for (uint32_t i = 0; bad == Errno::Ok && i < handle_count; ++i) {
-        auto arg = kernel.token_arg(handles[i]);
-        if (arg.ok()) tokens[i] = arg.value();
-        // setns(2) answers EINVAL for an fd that is neither a namespace nor a pidfd.
-        else bad = op == Op::SetNs ? Errno::Inval : arg.error();
-      }
-      if (bad != Errno::Ok) {
-        decltype(handler(request)) out;   // the op's own reply type, so the client can read it
-        out.reply.error = bad;
-        send_reply(kernel, caller, header, out);
-        return;
-      }
-    }
     table.begin_request(caller);
     auto out = handler(request);
     send_reply(kernel, caller, header, out);
@@ -323,42 +390,22 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
       break;
     case Op::Exit: with(ValueRequest{}, handle_exit); break;
     case Op::Kill: with(KillRequest{}, handle_kill); break;
-    case Op::Wait:
-      with(WaitRequest{}, [&](ProcessTable& t, Koid c, const WaitRequest& r) { return handle_wait(t, c, r, tokens[0]); });
+    case Op::Wait: case Op::TranslatePid: case Op::PidfdSendSignal: case Op::PidfdGetPid: case Op::SetNs: {
+      Message m{table, kernel, caller, header, bytes, size, handles, handle_count};
+      dispatch_tokens(m, op);
       break;
+    }
     case Op::SetPgid: with(PidPairRequest{}, handle_setpgid); break;
     case Op::GetPgid: with(ValueRequest{}, handle_getpgid); break;
     case Op::SetSid: with(Request{}, handle_setsid); break;
     case Op::GetSid: with(ValueRequest{}, handle_getsid); break;
     case Op::List: with(ValueRequest{}, handle_list); break;
-    case Op::TranslatePid:
-      with(TranslateRequest{}, [&](ProcessTable& t, Koid c, const TranslateRequest& r) {
-        // The handles come in order: from (if named), then to (if named).
-        TokenArg none;
-        const TokenArg& from = r.tokens & kTranslateFrom ? tokens[0] : none;
-        const TokenArg& to = r.tokens & kTranslateTo ? tokens[(r.tokens & kTranslateFrom) ? 1 : 0] : none;
-        return handle_translate(t, c, r, from, to);
-      });
-      break;
     case Op::PidfdOpen: with(ValueRequest{}, handle_pidfd_open); break;
-    case Op::PidfdSendSignal:
-      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
-        return handle_pidfd_send_signal(t, c, r, tokens[0]);
-      });
-      break;
-    case Op::PidfdGetPid:
-      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
-        return handle_pidfd_getpid(t, c, r, tokens[0]);
-      });
-      break;
     case Op::SigAction: with(SigActionRequest{}, handle_sigaction); break;
     case Op::SigProcMask: with(SigMaskRequest{}, handle_sigprocmask); break;
     case Op::SigReturn: with(Request{}, handle_sigreturn); break;
     case Op::SigPending: with(Request{}, handle_sigpending); break;
     case Op::OpenPidNs: with(PidNsRequest{}, handle_open_pid_ns); break;
-    case Op::SetNs:
-      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) { return handle_setns(t, c, r, tokens[0]); });
-      break;
     case Op::Unshare: with(FlagsRequest{}, handle_unshare); break;
     case Op::SetSubreaper: with(ValueRequest{}, handle_set_subreaper); break;
     case Op::Stats:

@@ -12,13 +12,20 @@
 
 namespace pidsrv {
 
-// A reply, or none (`send` false): the call is answered later or its caller is gone. `token`:
-// a token minted for this reply, which goes with it as its one handle.
+// What only a TokenReply adds: the token minted for it, which goes with it as its one handle.
+// (Other replies stay as small as they were: getpid's and kill's paths are measured.)
 template <typename R>
-struct Out {
+struct OutExtra {};
+template <>
+struct OutExtra<proto::pid::TokenReply> {
+  Koid token = ns::kInvalidKoid;
+};
+
+// A reply, or none (`send` false): the call is answered later or its caller is gone.
+template <typename R>
+struct Out : OutExtra<R> {
   R reply{};
   bool send = true;
-  Koid token = ns::kInvalidKoid;
 };
 
 // One message from `caller`'s channel. Returns whether the message's handles were taken (moved

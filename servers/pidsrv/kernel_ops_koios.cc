@@ -150,14 +150,14 @@ void KoiosKernel::close_channel(Proc& p) {
 
 void KoiosKernel::on_packet(ProcessTable& table, const koios::PortPacket& packet) {
   Koid k{packet.key >> 2};
-  if ((packet.key & kKeyMask) == kKeyToken) {
-    // Every handle to the handed-out side is gone: the table frees the token (and drop_token
-    // closes the kept side). A token already dropped is simply unknown.
-    if (token(k)) table.on_token_closed(k);
+  Proc* p = proc(k);
+  if (!p) {
+    // Not a process (or one released since the packet was queued): a token whose handed-out
+    // side has lost its last handle; the table frees it (and drop_token closes the kept side).
+    // Looked at second, so a client's packet costs what it did before tokens.
+    if ((packet.key & kKeyMask) == kKeyToken && token(k)) table.on_token_closed(k);
     return;
   }
-  Proc* p = proc(k);
-  if (!p) return;   // released since the packet was queued
   if ((packet.key & kKeyMask) == kKeyTerminated) {
     p->watching = false;
     koios::InfoProcess info{};

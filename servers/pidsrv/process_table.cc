@@ -543,7 +543,7 @@ Result<ProcessTable::WaitOutcome> ProcessTable::try_wait(Entry& parent, const Wa
       break;
     case IdType::Pidfd:
       // Resolved by wait() when the request came: the token may be closed while the wait blocks.
-      pidfd_target = w.pidfd_process;
+      pidfd_target = w.pidfd;   // resolved by wait()
       if (pidfd_target == ns::kInvalidKoid) return Errno::Child;
       break;
     default: return Errno::Inval;
@@ -598,7 +598,7 @@ Result<WaitResult> ProcessTable::wait(Koid caller, const Waiter& w, bool* deferr
   if (w.idtype == IdType::Pidfd) {
     Token* t = find_token(w.pidfd, Token::Kind::Pidfd);
     if (!t) return Errno::BadF;
-    resolved.pidfd_process = t->pidref->record().koid();   // invalid once reaped: ECHILD
+    resolved.pidfd = t->pidref->record().koid();   // invalid once reaped: ECHILD
   }
   WaitResult r;
   WaitOutcome o = NS_TRY(try_wait(*e, resolved, &r));

@@ -33,8 +33,9 @@ struct Waiter {
   proto::pid::IdType idtype;
   int32_t id;
   uint32_t options;
-  Koid pidfd = ns::kInvalidKoid;          // IdType::Pidfd: the token's KoID as the request gave it
-  Koid pidfd_process = ns::kInvalidKoid;  // filled by wait(): the ident it names
+  // IdType::Pidfd: the token's KoID as the request gave it; wait() registers the waiter with the
+  // ident of the process it names instead, since the pidfd may be closed while the wait blocks.
+  Koid pidfd = ns::kInvalidKoid;
 };
 
 struct WaitResult {
