@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "koios/handle.h"
+#include "koios/rights.h"
 #include "koios/task.h"
 #include "libns/result.h"
 #include "libns/types.h"
@@ -36,6 +37,12 @@ struct SpawnArgs {
   uint32_t extra_count = 0;       // start-up handles after the fds (proto::pid::SpawnExtra)
   const proto::pid::SpawnExtra* extra = nullptr;
   const char* cwd = "/";          // absolute
+};
+
+// A token handle as a request brought it: which token, and what its handle may do.
+struct TokenArg {
+  Koid koid = ns::kInvalidKoid;
+  koios::Rights rights = koios::Rights::None;
 };
 
 class KernelOps {
@@ -70,6 +77,25 @@ class KernelOps {
   // Every reply (dispatch sends them all this way, and a wait that blocked later): written on
   // the client's channel. A client that does not read its replies only loses them (ShouldWait is dropped).
   virtual void send(Koid client, const void* bytes, uint32_t size) { (void)client; (void)bytes; (void)size; }
+  // Tokens (pidfds and pid-namespace references): a kernel token pair. mint_token keeps one side
+  // and holds the other until send_token moves it out with a reply; it answers the handed-out
+  // side's KoID, the key pidsrv files the token under (= the kept side's related KoID). `enter`:
+  // the handed-out side carries Rights::Enter (namespace tokens). When every handle to the
+  // handed-out side is gone, the implementation calls ProcessTable::on_token_closed(key).
+  virtual Result<Koid> mint_token(bool enter) { (void)enter; return Errno::NoSys; }
+  // A reply that carries the token `key` as its one handle. When the reply cannot be delivered the
+  // handle is closed, so the token is freed as if the client had closed it.
+  virtual void send_token(Koid client, const void* bytes, uint32_t size, Koid key) {
+    (void)client; (void)bytes; (void)size; (void)key;
+  }
+  // Asserts proto::pid::kPidfdExited on the handed-out side (object_signal_peer on the kept one).
+  virtual void signal_token(Koid key) { (void)key; }
+  // pidsrv is done with the token: close the kept side (and the handed-out one, if never sent).
+  virtual void drop_token(Koid key) { (void)key; }
+  // A handle that came with a request: its KoID and rights if it is a kernel token (any minter's;
+  // the core checks it is one of its own); EBADF for anything else. The handle stays the
+  // request's (closed after dispatch).
+  virtual Result<TokenArg> token_arg(koios::Handle handle) { (void)handle; return Errno::BadF; }
   // For Stats: processes with a pidsrv channel, and kernel handles held.
   virtual uint64_t client_count() const { return 0; }
   virtual uint64_t handle_count() const { return 0; }

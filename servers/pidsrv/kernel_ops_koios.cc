@@ -15,9 +15,9 @@ using koios::Signals;
 
 namespace {
 
-// Port keys: the process KoID and what was waited for.
-constexpr uint64_t kKeyChannel = 0, kKeyTerminated = 1;
-uint64_t key(Koid process, uint64_t what) { return ns::raw(process) << 1 | what; }
+// Port keys: a KoID (a process's, or a token's handed-out side's) and what was waited for.
+constexpr uint64_t kKeyChannel = 0, kKeyTerminated = 1, kKeyToken = 2, kKeyMask = 3;
+uint64_t key(Koid koid, uint64_t what) { return ns::raw(koid) << 2 | what; }
 
 // A thread that does not park within this long is treated as gone: pidsrv never waits on one
 // client for long (a suspend parks at the next return to user mode, which an IPI forces).
@@ -61,7 +61,12 @@ const char* g_strings[proto::pid::kMaxSpawnStrings + 2];
 }  // namespace
 
 KoiosKernel::KoiosKernel(ns::Allocator& alloc, Handle port, const koios::Bootfs& bootfs)
-    : alloc_(alloc), port_(port), bootfs_(bootfs), jobs_(alloc), procs_(alloc), threads_(alloc) {}
+    : alloc_(alloc), port_(port), bootfs_(bootfs), jobs_(alloc), procs_(alloc), threads_(alloc), tokens_(alloc) {}
+
+KoiosKernel::Token* KoiosKernel::token(Koid key) const {
+  Token* const* t = tokens_.find(ns::raw(key));
+  return t ? *t : nullptr;
+}
 
 KoiosKernel::Proc* KoiosKernel::proc(Koid process) const {
   Proc* const* p = procs_.find(ns::raw(process));
@@ -144,10 +149,16 @@ void KoiosKernel::close_channel(Proc& p) {
 }
 
 void KoiosKernel::on_packet(ProcessTable& table, const koios::PortPacket& packet) {
-  Koid k{packet.key >> 1};
+  Koid k{packet.key >> 2};
   Proc* p = proc(k);
-  if (!p) return;   // released since the packet was queued
-  if ((packet.key & 1) == kKeyTerminated) {
+  if (!p) {
+    // Not a process (or one released since the packet was queued): a token whose handed-out
+    // side has lost its last handle; the table frees it (and drop_token closes the kept side).
+    // Looked at second, so a client's packet costs what it did before tokens.
+    if ((packet.key & kKeyMask) == kKeyToken && token(k)) table.on_token_closed(k);
+    return;
+  }
+  if ((packet.key & kKeyMask) == kKeyTerminated) {
     p->watching = false;
     koios::InfoProcess info{};
     (void)koios::object_get_info(p->process, static_cast<koios::u32>(koios::InfoTopic::Process), &info, sizeof info,
@@ -377,6 +388,79 @@ void KoiosKernel::send(Koid client, const void* bytes, uint32_t size) {
   if (!p || p->channel == kInvalidHandle) return;
   // Never blocks: a client whose queue is full (it does not read its replies) loses this one.
   if (koios::channel_write(p->channel, 0, bytes, size, nullptr, 0) != koios::Status::Ok) ++dropped_;
+}
+
+}  // namespace pidsrv
+
+// ---- tokens -------------------------------------------------------------------------------------
+
+namespace pidsrv {
+
+Result<Koid> KoiosKernel::mint_token(bool enter) {
+  auto* t = alloc_.make<Token>();
+  if (!t) return Errno::NoMem;
+  Handle out = kInvalidHandle;
+  if (koios::Status s = koios::token_create(0, &t->kept, &out); s != koios::Status::Ok) {
+    alloc_.destroy(t);
+    return errno_of(s);
+  }
+  handles_ += 2;
+  // The client's side may wait, be duplicated and passed on, and join (namespace tokens only);
+  // not signal pidsrv's side.
+  koios::Rights rights = koios::kRightsBasic | (enter ? koios::Rights::Enter : koios::Rights::None);
+  koios::Status s = koios::handle_replace(out, rights, &t->out);
+  if (s != koios::Status::Ok) t->out = out;   // replace failed: the original is still valid
+  auto k = s == koios::Status::Ok ? koid_of(t->out) : Result<Koid>(errno_of(s));
+  if (!k.ok() || !tokens_.insert(ns::raw(k.value()), t).ok() ||
+      koios::object_wait_async(t->kept, port_, key(k.value(), kKeyToken), Signals::PeerClosed,
+                               koios::kWaitAsyncOnce) != koios::Status::Ok) {
+    if (k.ok()) tokens_.erase(ns::raw(k.value()));
+    close(t->out);
+    close(t->kept);
+    alloc_.destroy(t);
+    return k.ok() ? Errno::NoMem : k.error();
+  }
+  return k.value();
+}
+
+void KoiosKernel::send_token(Koid client, const void* bytes, uint32_t size, Koid k) {
+  Token* t = token(k);
+  Proc* p = proc(client);
+  if (!t || t->out == kInvalidHandle) return;
+  if (p && p->channel != kInvalidHandle &&
+      koios::channel_write(p->channel, 0, bytes, size, &t->out, 1) == koios::Status::Ok) {
+    t->out = kInvalidHandle;   // moved to the client
+    --handles_;
+    return;
+  }
+  // Undelivered: closing the only handle to it frees the token as the client closing it would.
+  ++dropped_;
+  close(t->out);
+}
+
+void KoiosKernel::signal_token(Koid k) {
+  Token* t = token(k);
+  if (t) (void)koios::object_signal_peer(t->kept, Signals::None, proto::pid::kPidfdExited);
+}
+
+void KoiosKernel::drop_token(Koid k) {
+  Token* t = token(k);
+  if (!t) return;
+  // An armed wait keeps the kept side alive and would fire later: cancel it first.
+  (void)koios::port_cancel(port_, t->kept, key(k, kKeyToken));
+  close(t->out);
+  close(t->kept);
+  tokens_.erase(ns::raw(k));
+  alloc_.destroy(t);
+}
+
+Result<TokenArg> KoiosKernel::token_arg(Handle h) {
+  koios::InfoBasic info{};
+  if (koios::object_get_info(h, static_cast<koios::u32>(koios::InfoTopic::Basic), &info, sizeof info, nullptr,
+                             nullptr) != koios::Status::Ok ||
+      info.type != koios::ObjectType::Token)
+    return Errno::BadF;
+  return TokenArg{Koid{info.koid}, info.rights};
 }
 
 }  // namespace pidsrv

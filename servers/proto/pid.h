@@ -5,8 +5,11 @@
 // Signal numbers, wait options and wait statuses are Linux's, so the runtime passes them through.
 //
 // Every pid in a request or reply is a number in the caller's own pid namespace. Tokens (pidfds
-// and pid-namespace references) are 64-bit ids pidsrv mints; on the target they travel as kernel
-// token handles and pidsrv reads the id from the handle, so a client cannot forge one.
+// and pid-namespace references) are kernel token handles (koios token_create): pidsrv keeps one
+// side of each pair and hands out the other with a TokenReply. A request that uses a token sends
+// a duplicate of it with the message (the client keeps its own); pidsrv recognises only its own,
+// by KoID, closes what it received, and answers EBADF for anything else. A token is closed by
+// closing its handles: pidsrv frees its side when the handed-out one reports PeerClosed.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 
 #include "koios/channel.h"
 #include "koios/handle.h"
+#include "koios/signals.h"
 #include "libns/errno.h"
 
 namespace proto::pid {
@@ -70,6 +74,11 @@ constexpr bool wifcontinued(i32 s) { return s == kWaitStatusContinued; }
 // clone(2) flags accepted by Spawn and Unshare (Linux's value).
 inline constexpr u64 kCloneNewPid = 0x20000000;
 
+// Asserted by pidsrv on a pidfd (the handed-out token) once the process it names has exited
+// (become a zombie, or been killed), or at once for a pidfd opened on a zombie: a pidfd is
+// pollable, as on Linux (object_wait_one / object_wait_many on the pidfd's handle).
+inline constexpr koios::Signals kPidfdExited = koios::Signals::User0;
+
 // ---- limits --------------------------------------------------------------------------------------
 
 inline constexpr u32 kMaxPath = 256;            // PATH in the boot filesystem, NUL included
@@ -100,16 +109,17 @@ enum class Op : u32 {
   GetSid = 11,          // ValueRequest{pid} -> Reply.value
   List = 12,            // ValueRequest{after pid} -> ListReply
   TranslatePid = 13,    // TranslateRequest -> Reply.value
-  PidfdOpen = 14,       // ValueRequest{pid} -> TokenReply
-  PidfdSendSignal = 15, // TokenRequest{token, sig} -> Reply
-  PidfdGetPid = 16,     // TokenRequest{token} -> Reply.value (ESRCH once reaped)
-  CloseToken = 17,      // TokenRequest{token} -> Reply
+  PidfdOpen = 14,       // ValueRequest{pid} -> TokenReply + the pidfd's handle
+  PidfdSendSignal = 15, // TokenRequest{sig} + the pidfd -> Reply
+  PidfdGetPid = 16,     // TokenRequest + the pidfd -> Reply.value (ESRCH once reaped)
+  // 17 retired (CloseToken): a token is closed by closing its handles.
   SigAction = 18,       // SigActionRequest -> SigActionReply (the old action)
   SigProcMask = 19,     // SigMaskRequest -> MaskReply (the old mask)
   SigReturn = 20,       // Request -> no reply on success: the interrupted registers come back
   SigPending = 21,      // Request -> MaskReply
-  OpenPidNs = 22,       // PidNsRequest -> TokenReply
-  SetNs = 23,           // TokenRequest{token} -> Reply (the caller's next children enter it)
+  OpenPidNs = 22,       // PidNsRequest -> TokenReply + the namespace token's handle
+  SetNs = 23,           // TokenRequest + a namespace token (with Enter) or a pidfd -> Reply
+                        // (the caller's next children enter that namespace)
   Unshare = 24,         // FlagsRequest{kCloneNewPid} -> Reply
   SetSubreaper = 25,    // ValueRequest{0 or 1} -> Reply
   Stats = 26,           // Request -> StatsReply: pidsrv's own counts (tests check they come back)
@@ -137,9 +147,11 @@ struct KillRequest {
   i32 pid;   // > 0 one process, 0 the caller's group, -1 every one it may signal, < -1 group -pid
   i32 sig;   // 0 checks existence and permission only
 };
+// The token travels as the message's one handle (a duplicate: pidsrv closes it). No handle:
+// EBADF, as for a closed fd; a handle that is not one of pidsrv's tokens of the right kind: EBADF
+// (setns: EINVAL, as Linux answers for an fd that is neither a namespace nor a pidfd).
 struct TokenRequest {
   koios::MessageHeader header;
-  u64 token;
   i32 sig;   // PidfdSendSignal only
   u32 reserved;
 };
@@ -178,8 +190,7 @@ struct WaitRequest {
   IdType idtype;
   i32 id;         // a pid, a pgid (0: the caller's group), unused for All
   u32 options;    // kWExited etc.; waitpid adds kWExited itself
-  u32 reserved;
-  u64 pidfd;      // IdType::Pidfd: the token
+  u32 reserved;   // IdType::Pidfd: the pidfd travels as the message's one handle
 };
 // rt_sigaction: handler is kSigDfl, kSigIgn or an address; restorer is the runtime's trampoline
 // (required with a handler). The handler runs as described in servers/pidsrv/README.md.
@@ -201,13 +212,13 @@ struct SigMaskRequest {
   u32 set;        // 0: only read the old mask
   SigSet mask;
 };
-// `pid` as seen in the namespace of token `from` (0: the caller's), expressed in `to` (0: the caller's).
+// `pid` as seen in the namespace `from` (the caller's unless kTranslateFrom), expressed in `to`
+// (the caller's unless kTranslateTo). Each namespace named travels as a token handle, from first.
+inline constexpr u32 kTranslateFrom = 1, kTranslateTo = 2;
 struct TranslateRequest {
   koios::MessageHeader header;
   i32 pid;
-  u32 reserved;
-  u64 from;
-  u64 to;
+  u32 tokens;     // kTranslateFrom | kTranslateTo
 };
 // A reference to the pid namespace of process `pid` (0: the caller): its active one, or with
 // for_children set the one its next children enter (/proc/PID/ns/pid_for_children).
@@ -222,11 +233,12 @@ struct Reply {
   ns::Errno error;
   i32 value;
 };
+// On success the token comes as the reply's one handle: a pidfd with Duplicate, Transfer, Wait
+// and Inspect; a namespace token with Enter as well (what setns needs).
 struct TokenReply {
   koios::MessageHeader header;
   ns::Errno error;
   u32 reserved;
-  u64 token;
 };
 struct MaskReply {
   koios::MessageHeader header;
@@ -288,17 +300,17 @@ static_assert(kIsMessage<ValueRequest> && sizeof(ValueRequest) == 12);
 static_assert(kIsMessage<PidPairRequest> && sizeof(PidPairRequest) == 16);
 static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
 static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
-static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 24);
+static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 16);
 static_assert(kIsMessage<SpawnRequest> &&
               sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings + kMaxCwd);
 static_assert(kIsMessage<StatsReply> && sizeof(StatsReply) == 96);
-static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 32);
+static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 24);
 static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);
 static_assert(kIsMessage<SigMaskRequest> && sizeof(SigMaskRequest) == 24);
-static_assert(kIsMessage<TranslateRequest> && sizeof(TranslateRequest) == 32);
+static_assert(kIsMessage<TranslateRequest> && sizeof(TranslateRequest) == 16);
 static_assert(kIsMessage<PidNsRequest> && sizeof(PidNsRequest) == 16);
 static_assert(kIsMessage<Reply> && sizeof(Reply) == 16);
-static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 24);
+static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 16);
 static_assert(kIsMessage<MaskReply> && sizeof(MaskReply) == 24);
 static_assert(kIsMessage<SigActionReply> && sizeof(SigActionReply) == 48);
 static_assert(kIsMessage<WaitReply> && sizeof(WaitReply) == 32);

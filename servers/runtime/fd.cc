@@ -28,7 +28,7 @@ namespace {
 
 namespace fsp = proto::fs;
 
-enum class Kind : u8 { Free, Console, Socket, File };
+enum class Kind : u8 { Free, Console, Socket, File, Token };
 
 // What an fd refers to: one per open (dup and dup2 share it, as Linux's open file description).
 // `refs` counts the fds naming it plus the calls using it right now, so a close while another
@@ -154,6 +154,7 @@ Kind kind_of(Handle h) {
   if (object_get_info(h, u32(InfoTopic::Basic), &info, sizeof info, &actual, &avail) != Status::Ok) return Kind::Free;
   if (info.type == ObjectType::Socket) return Kind::Socket;
   if (info.type == ObjectType::Channel) return Kind::File;
+  if (info.type == ObjectType::Token) return Kind::Token;   // a pidfd or a namespace reference (process.cc)
   return Kind::Free;
 }
 
@@ -418,6 +419,7 @@ long fd_write_raw(int fd, const void* buffer, usize size) {
     case Kind::Console: return fd == 0 ? fail(EBADF) : write_console(static_cast<const char*>(buffer), size);
     case Kind::Socket: return socket_write_all(f->handle, static_cast<const char*>(buffer), size);
     case Kind::File: return file_write(f->handle, buffer, size);
+    case Kind::Token: return fail(EINVAL);   // as Linux answers for a pidfd
     case Kind::Free: break;
   }
   return fail(EBADF);
@@ -431,6 +433,7 @@ long fd_read_raw(int fd, void* buffer, usize size) {
     case Kind::Console: return fd == 0 ? 0 : fail(EBADF);   // no console input here: end of file
     case Kind::Socket: return socket_read_some(f->handle, buffer, size);
     case Kind::File: return file_read(f->handle, buffer, size);
+    case Kind::Token: return fail(EINVAL);
     case Kind::Free: break;
   }
   return fail(EBADF);

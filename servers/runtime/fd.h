@@ -7,7 +7,8 @@
 // An fd is one of: the console (fds 0, 1, 2 without a start-up handle: output by debug_write, input
 // at end of file), a socket (the start-up stdio, either end of a pipe), or a file channel to
 // mountsrv (servers/proto/fs.h; one per open, shared by dup and by children like a Linux open file
-// description, offset included). Path calls go to the directory channel, StartupServer::Mount.
+// description, offset included), or a pidsrv token (a pidfd or a pid-namespace reference,
+// process.cc: read/write answer EINVAL). Path calls go to the directory channel, StartupServer::Mount.
 // Threads: the table has a lock (mutex.h), held while it changes, never across I/O; a call on an fd
 // holds its open file for its length, so a close from another thread takes effect when that call
 // is done (the fd number is free at once, as on Linux).
@@ -30,8 +31,8 @@ bool fd_is_open(int fd);
 // for a console fd (a child's console fd needs none).
 Result<OwnedHandle> fd_duplicate(int fd);
 
-// Takes a socket or a mountsrv file channel as the lowest free fd. -1 with errno EMFILE when the
-// table is full, EBADF when the handle is not a socket or a channel (it is closed either way).
+// Takes a socket, a mountsrv file channel or a token as the lowest free fd. -1 with errno EMFILE when the
+// table is full, EBADF when the handle is none of those (it is closed either way).
 int fd_adopt(Handle handle);
 
 // This process's directory channel to mountsrv (borrowed), or kInvalidHandle when it has none. It

@@ -1,6 +1,7 @@
 // servers/runtime/process.cc: the process calls over pidsrv (servers/proto/pid.h): getpid,
 // getppid, posix_spawn (no fork: pidsrv starts the program from the boot filesystem), execve,
-// waitpid, setpgid/getpgid, setsid/getsid, unshare; and process.h's C++ side.
+// waitpid, waitid, setpgid/getpgid, setsid/getsid, unshare, pidfd_open/pidfd_send_signal and
+// setns (pidsrv tokens held as fds); and process.h's C++ side.
 #include "process.h"
 
 #include <cstring>
@@ -185,6 +186,37 @@ int pid_spawn(const char* path, const char* const* argv, const char* const* envp
   return spawn_call(Op::Spawn, path, argv, envp, options, pid);
 }
 
+int pidfd_getpid(int pidfd) {
+  Handle h = fd_handle(pidfd);
+  if (h == kInvalidHandle) return fail(EBADF);
+  Reply r{};
+  if (int e = pid_token_request(Op::PidfdGetPid, TokenRequest{}, &r, &h, 1)) return fail(e);
+  return r.value;
+}
+
+int open_pid_ns(int pid, bool for_children) {
+  TokenReply r{};
+  Handle token = kInvalidHandle;
+  if (int e = pid_token_request(Op::OpenPidNs, PidNsRequest{{}, pid, for_children ? 1u : 0u}, &r, nullptr, 0, &token))
+    return fail(e);
+  return fd_adopt(token);   // EMFILE: the token is closed, and pidsrv frees its side
+}
+
+int translate_pid(int pid, int from_ns, int to_ns) {
+  TranslateRequest rq{{}, pid, 0};
+  Handle tokens[2];
+  u32 count = 0;
+  for (auto [fd, bit] : {std::pair{from_ns, kTranslateFrom}, std::pair{to_ns, kTranslateTo}}) {
+    if (fd == -1) continue;
+    tokens[count] = fd_handle(fd);
+    if (tokens[count++] == kInvalidHandle) return fail(EBADF);
+    rq.tokens |= bit;
+  }
+  Reply r{};
+  if (int e = pid_token_request(Op::TranslatePid, rq, &r, tokens, count)) return fail(e);
+  return r.value;
+}
+
 }  // namespace koios
 
 using koios::pid_request;
@@ -254,6 +286,62 @@ pid_t waitpid(pid_t pid, int* status, int options) {
 }
 
 pid_t wait(int* status) { return waitpid(-1, status, 0); }
+
+int waitid(idtype_t idtype, id_t id, siginfo_t* info, int options) {
+  WaitRequest w{};
+  w.options = koios::u32(options);
+  koios::Handle pidfd = koios::kInvalidHandle;
+  switch (idtype) {
+    case P_ALL: w.idtype = IdType::All; break;
+    case P_PID: w.idtype = IdType::Pid; w.id = koios::i32(id); break;
+    case P_PGID: w.idtype = IdType::Pgid; w.id = koios::i32(id); break;
+    case P_PIDFD:
+      w.idtype = IdType::Pidfd;
+      pidfd = koios::fd_handle(int(id));
+      if (pidfd == koios::kInvalidHandle) return koios::fail(EBADF);
+      break;
+    default: return koios::fail(EINVAL);
+  }
+  WaitReply r{};
+  if (int e = koios::pid_token_request(Op::Wait, w, &r, &pidfd, pidfd != koios::kInvalidHandle ? 1 : 0, nullptr, true))
+    return koios::fail(e);
+  if (info) {
+    *info = siginfo_t{};
+    if (r.pid != 0) {
+      info->si_signo = SIGCHLD;
+      info->si_code = r.code;
+      info->si_value.sival_int = r.si_status;
+    }
+  }
+  return 0;
+}
+
+int pidfd_open(pid_t pid, unsigned int flags) {
+  if (flags != 0) return koios::fail(EINVAL);
+  TokenReply r{};
+  koios::Handle token = koios::kInvalidHandle;
+  if (int e = koios::pid_token_request(Op::PidfdOpen, ValueRequest{{}, pid}, &r, nullptr, 0, &token))
+    return koios::fail(e);
+  return koios::fd_adopt(token);   // EMFILE: the token is closed, and pidsrv frees its side
+}
+
+int pidfd_send_signal(int pidfd, int sig, siginfo_t* info, unsigned int flags) {
+  if (info != nullptr || flags != 0) return koios::fail(EINVAL);
+  koios::Handle h = koios::fd_handle(pidfd);
+  if (h == koios::kInvalidHandle) return koios::fail(EBADF);
+  Reply r{};
+  if (int e = koios::pid_token_request(Op::PidfdSendSignal, TokenRequest{{}, sig, 0}, &r, &h, 1)) return koios::fail(e);
+  return 0;
+}
+
+int setns(int fd, int nstype) {
+  if (nstype != 0 && nstype != CLONE_NEWPID) return koios::fail(EINVAL);   // the others have their own servers
+  koios::Handle h = koios::fd_handle(fd);
+  if (h == koios::kInvalidHandle) return koios::fail(EBADF);
+  Reply r{};
+  if (int e = koios::pid_token_request(Op::SetNs, TokenRequest{}, &r, &h, 1)) return koios::fail(e);
+  return 0;
+}
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t* a) {
   a->count = 0;
