@@ -21,6 +21,7 @@
 #include "signal_glue.h"
 #include "stdio_glue.h"
 #include "syscalls.h"
+#include "terminal.h"
 
 namespace koios {
 
@@ -36,7 +37,7 @@ enum class Kind : u8 { Free, Console, Socket, File, Token };
 // refs > 0: a pinned record is read without the lock.
 struct File {
   Kind kind;
-  Handle handle;   // kInvalidHandle for Console
+  Handle handle;   // a Console's is its terminal (a Console resource), or kInvalidHandle: debug_write out, no input
   u32 refs;        // 0: a free record
 };
 
@@ -155,6 +156,7 @@ Kind kind_of(Handle h) {
   if (info.type == ObjectType::Socket) return Kind::Socket;
   if (info.type == ObjectType::Channel) return Kind::File;
   if (info.type == ObjectType::Token) return Kind::Token;   // a pidfd or a namespace reference (process.cc)
+  if (info.type == ObjectType::Resource) return Kind::Console;   // a terminal (terminal.h)
   return Kind::Free;
 }
 
@@ -416,7 +418,9 @@ long fd_write_raw(int fd, const void* buffer, usize size) {
   Pin f(fd);
   if (!f) return fail(EBADF);
   switch (f->kind) {
-    case Kind::Console: return fd == 0 ? fail(EBADF) : write_console(static_cast<const char*>(buffer), size);
+    case Kind::Console:
+      if (f->handle != kInvalidHandle) return runtime::terminal_write(f->handle, static_cast<const char*>(buffer), size);
+      return fd == 0 ? fail(EBADF) : write_console(static_cast<const char*>(buffer), size);
     case Kind::Socket: return socket_write_all(f->handle, static_cast<const char*>(buffer), size);
     case Kind::File: return file_write(f->handle, buffer, size);
     case Kind::Token: return fail(EINVAL);   // as Linux answers for a pidfd
@@ -430,7 +434,9 @@ long fd_read_raw(int fd, void* buffer, usize size) {
   if (!f) return fail(EBADF);
   if (size == 0) return 0;
   switch (f->kind) {
-    case Kind::Console: return fd == 0 ? 0 : fail(EBADF);   // no console input here: end of file
+    case Kind::Console:
+      if (f->handle != kInvalidHandle) return runtime::terminal_read(f->handle, buffer, size);
+      return fd == 0 ? 0 : fail(EBADF);   // no terminal given: console input is not ours, end of file
     case Kind::Socket: return socket_read_some(f->handle, buffer, size);
     case Kind::File: return file_read(f->handle, buffer, size);
     case Kind::Token: return fail(EINVAL);

@@ -23,6 +23,7 @@ enum class HostError : int {
   NoProcess,     // kill: no such process
   Invalid,
   Io,
+  Interrupted,   // wait: a ^C ended the wait; the job still runs
 };
 
 enum class OpenMode : int { Read, WriteTrunc, Append, ReadWrite };
@@ -57,7 +58,11 @@ class Host {
   // Processes. spawn starts the program and returns its job id (a pid) without waiting.
   virtual HostError spawn(const SpawnRequest& /*req*/, int* /*job*/) { return HostError::Invalid; }
   virtual HostError wait(int /*job*/, int* /*status*/) { return HostError::Invalid; }
+  // Without blocking: true when `job` has finished (and is reaped), its status in *status.
+  virtual bool poll(int /*job*/, int* /*status*/) { return false; }
   virtual HostError kill(int /*job*/, int /*signal*/) { return HostError::Invalid; }
+  // `job` runs in the background (&): a ^C at the terminal is not for it.
+  virtual void background(int /*job*/) {}
   virtual int pid() { return 0; }
   virtual int ppid() { return 0; }
 

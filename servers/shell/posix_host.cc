@@ -72,6 +72,13 @@ HostError PosixHost::wait(int job, int* status) {
   return HostError::Ok;
 }
 
+bool PosixHost::poll(int job, int* status) {
+  int st;
+  if (waitpid(job, &st, WNOHANG) != job) return false;
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
+  return true;
+}
+
 HostError PosixHost::kill(int job, int signal) {
   return ::kill(job, signal) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }

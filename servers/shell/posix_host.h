@@ -11,6 +11,7 @@ class PosixHost final : public Host {
  public:
   HostError spawn(const SpawnRequest& req, int* job) override;
   HostError wait(int job, int* status) override;
+  bool poll(int job, int* status) override;
   HostError kill(int job, int signal) override;
   int pid() override;
   int ppid() override;

@@ -55,6 +55,9 @@ class Shell final : ArithVars {
   // End of input: a pending incomplete command is a syntax error. Returns the exit status.
   int finish();
   void interrupt_pending();  // ^C at the prompt: drop a half-typed multi-line command
+  // Back at the prompt: background jobs that have finished are reaped (their status kept for
+  // `wait`), so none stays a zombie.
+  void reap_jobs();
 
   bool exited() const { return exited_; }
   int status() const { return exited_ ? exit_status_ : last_status_; }
