@@ -12,9 +12,11 @@
 
 namespace {
 
+// procps's message, then its usage; error null when already printed.
 int usage(const char* error) {
-  std::fprintf(stderr, "%s\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n"
-               "  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n", error);
+  if (error) std::fprintf(stderr, "%s\n", error);
+  std::fprintf(stderr, "\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n"
+               "  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n");
   return 1;
 }
 
@@ -39,7 +41,7 @@ int main(int argc, char** argv) {
         if (!utils::parse_columns(list, cols, &count, &bad)) {
           size_t n = std::strcspn(bad, ", ");
           std::fprintf(stderr, "error: unknown user-defined format specifier \"%.*s\"\n", static_cast<int>(n), bad);
-          return usage("");
+          return usage(nullptr);
         }
         break;
       } else {
