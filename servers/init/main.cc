@@ -52,7 +52,7 @@ const char* reason_text(koios::ProcessExitReason reason) {
 }
 
 // Starts mountsrv (the file service: the boot filesystem at /, a tmpfs at /tmp) in `job`, with the
-// server end of a new directory channel and the boot filesystem. init keeps the client end as its
+// server end of a new directory channel and the boot filesystem, and has pidsrv adopt it. init keeps the client end as its
 // own directory channel (koios::mount_channel()); each program it starts gets a Clone of it as
 // StartupServer::Mount. Returns mountsrv's process.
 koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootfs) {
@@ -64,8 +64,22 @@ koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootf
       {vmo, koios::StartupHandleKind::BootfsVmo, 0},
   };
   const char* argv[] = {"mountsrv", nullptr};
-  auto process = TRY(koios::spawn(job, bootfs, "mountsrv", argv, nullptr, extra, 2));
+  // process_create + spawn_into rather than spawn: pidsrv's Adopt wants the main thread too.
+  Handle raw_process = koios::kInvalidHandle, raw_vmar = koios::kInvalidHandle;
+  if (Status s = koios::process_create(job, "mountsrv", 8, 0, &raw_process, &raw_vmar); s != Status::Ok) {
+    for (koios::SpawnHandle& e : extra) (void)koios::handle_close(e.handle);
+    return s;
+  }
+  OwnedHandle process(raw_process);
+  auto thread = TRY(koios::spawn_into(process.get(), raw_vmar, bootfs, "mountsrv", argv, nullptr, extra, 2));
   koios::set_mount_channel(dir.first.release());
+  // A pid under init, so that ps shows it (servers/proto/pid.h's Adopt); it runs without one otherwise.
+  Handle p = koios::kInvalidHandle;
+  if (koios::handle_duplicate(process.get(), koios::Rights::SameRights, &p) == Status::Ok) {
+    int pid = 0;
+    if (int e = koios::pid_adopt(p, thread.release(), "mountsrv", &pid); e != 0)
+      std::printf("init: mountsrv has no pid: errno %d\n", e);
+  }
   return process;
 }
 
@@ -258,7 +272,7 @@ int main(int, char**, char**) {
 
   // pidsrv first: init becomes pid 1 of the root pid namespace, and every program after it is
   // started through pidsrv.
-  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self());
+  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self(), info_resource);
   if (!pidsrv.ok()) {
     std::printf("init: cannot start pidsrv: %s\n", koios::status_name(pidsrv.status()));
     return 1;

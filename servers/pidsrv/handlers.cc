@@ -272,6 +272,27 @@ Out<StatsReply> handle_stats(ProcessTable& t, KernelOps& kernel, Koid caller, co
   return out;
 }
 
+// sysinfo(2): what the kernel counts plus pidsrv's own process count; any client may ask.
+Out<SysInfoReply> handle_sysinfo(ProcessTable& t, KernelOps& kernel, Koid caller, const Request&) {
+  Out<SysInfoReply> out;
+  if (!t.find(caller)) { out.reply.error = Errno::Srch; return out; }
+  out.reply.procs = static_cast<uint32_t>(t.counts().entries);
+  out.reply.uptime_ns = kernel.now_ns();
+  if (auto m = kernel.memory(); m.ok()) {
+    out.reply.total_bytes = m.value().total_bytes;
+    out.reply.free_bytes = m.value().free_bytes;
+    out.reply.user_bytes = m.value().user_bytes;
+  }
+  return out;
+}
+
+Out<Reply> handle_adopt(ProcessTable& t, Koid caller, const AdoptRequest& req, const koios::Handle* handles,
+                        uint32_t handle_count) {
+  if (handle_count < 1 || handle_count > 2 || memchr(req.name, 0, sizeof req.name) == nullptr)
+    return status_reply(Errno::Inval);
+  return value_reply<Reply>(t.adopt(caller, handles, handle_count, req.name));
+}
+
 namespace {
 
 // One message being dispatched.
@@ -361,7 +382,7 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
   if (size < sizeof header) return false;   // no txid to answer to: dropped
   memcpy(&header, bytes, sizeof header);
   auto op = static_cast<Op>(header.ordinal);
-  bool takes_handles = op == Op::Spawn || op == Op::Exec;
+  bool takes_handles = op == Op::Spawn || op == Op::Exec || op == Op::Adopt;
   bool taken = false;
   // The message is copied into the request type: the bytes may be unaligned or short.
   auto call = [&](auto& request, auto&& handler) {
@@ -416,6 +437,14 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
     case Op::SetSubreaper: with(ValueRequest{}, handle_set_subreaper); break;
     case Op::Stats:
       with(Request{}, [&](ProcessTable& t, Koid c, const Request& r) { return handle_stats(t, kernel, c, r); });
+      break;
+    case Op::Adopt:
+      with(AdoptRequest{}, [&](ProcessTable& t, Koid c, const AdoptRequest& r) {
+        return handle_adopt(t, c, r, handles, handle_count);
+      });
+      break;
+    case Op::SysInfo:
+      with(Request{}, [&](ProcessTable& t, Koid c, const Request& r) { return handle_sysinfo(t, kernel, c, r); });
       break;
     default: send_reply(kernel, caller, header, status_reply(Errno::NoSys)); break;
   }

@@ -68,5 +68,8 @@ Out<proto::pid::Reply> handle_setns(ProcessTable&, Koid caller, const proto::pid
 Out<proto::pid::Reply> handle_unshare(ProcessTable&, Koid caller, const proto::pid::FlagsRequest&);
 Out<proto::pid::Reply> handle_set_subreaper(ProcessTable&, Koid caller, const proto::pid::ValueRequest&);
 Out<proto::pid::StatsReply> handle_stats(ProcessTable&, KernelOps&, Koid caller, const proto::pid::Request&);
+Out<proto::pid::Reply> handle_adopt(ProcessTable&, Koid caller, const proto::pid::AdoptRequest&,
+                                    const koios::Handle* handles, uint32_t handle_count);
+Out<proto::pid::SysInfoReply> handle_sysinfo(ProcessTable&, KernelOps&, Koid caller, const proto::pid::Request&);
 
 }  // namespace pidsrv

@@ -99,6 +99,23 @@ class KernelOps {
   // For Stats: processes with a pidsrv channel, and kernel handles held.
   virtual uint64_t client_count() const { return 0; }
   virtual uint64_t handle_count() const { return 0; }
+  // For ps and sysinfo: a thread's CPU time (0 when unknown), the monotonic clock, and the kernel's
+  // memory counts (ENOSYS when pidsrv was given no info resource).
+  virtual uint64_t cpu_time_ns(Koid thread) const { (void)thread; return 0; }
+  // A running process pidsrv did not start (Adopt; pidsrv itself at start-up): handles[0] its
+  // process, handles[1] (optional) its main thread. On success they are the implementation's, it
+  // watches the process end, and *thread is the thread's KoID (kInvalidKoid without one); on
+  // failure they are still the caller's. EEXIST when the process is already known, EINVAL when the
+  // handles are not a process and one of its threads.
+  virtual Result<Koid> adopt_process(const koios::Handle* handles, uint32_t count, Koid* thread) {
+    (void)handles; (void)count; (void)thread; return Errno::NoSys;
+  }
+  virtual bool thread_blocked(Koid thread) const { (void)thread; return false; }
+  virtual int64_t now_ns() const { return 0; }
+  struct Memory {
+    uint64_t total_bytes, free_bytes, user_bytes;
+  };
+  virtual Result<Memory> memory() const { return Errno::NoSys; }
 
  protected:
   KernelOps() = default;

@@ -46,12 +46,6 @@ Result<Koid> koid_of(Handle h) {
   return Koid{info.koid};
 }
 
-koios::i64 now_ns() {
-  koios::i64 t = 0;
-  (void)koios::clock_get(0, &t);
-  return t;
-}
-
 // Room for one request: the largest message and its handles (statics: pidsrv is one thread).
 alignas(16) uint8_t g_message[koios::kMaxMessageBytes];
 Handle g_handles[koios::kMaxMessageHandles];
@@ -90,6 +84,44 @@ void KoiosKernel::close(Handle& h) {
   --handles_;
 }
 
+// ---- ps and sysinfo ----------------------------------------------------------------------------
+
+uint64_t KoiosKernel::cpu_time_ns(Koid thread) const {
+  Proc* p = proc_of_thread(thread);
+  if (!p || p->thread == kInvalidHandle) return 0;
+  koios::InfoThreadStats stats{};
+  if (koios::object_get_info(p->thread, static_cast<koios::u32>(koios::InfoTopic::ThreadStats), &stats, sizeof stats,
+                             nullptr, nullptr) != koios::Status::Ok)
+    return 0;
+  return stats.total_ns;
+}
+
+bool KoiosKernel::thread_blocked(Koid thread) const {
+  Proc* p = proc_of_thread(thread);
+  if (!p || p->thread == kInvalidHandle) return false;
+  koios::InfoThread info{};
+  if (koios::object_get_info(p->thread, static_cast<koios::u32>(koios::InfoTopic::Thread), &info, sizeof info, nullptr,
+                             nullptr) != koios::Status::Ok)
+    return false;
+  return info.state == koios::ThreadState::Blocked;
+}
+
+int64_t KoiosKernel::now_ns() const {
+  koios::i64 t = 0;
+  (void)koios::clock_get(0, &t);
+  return t;
+}
+
+Result<KernelOps::Memory> KoiosKernel::memory() const {
+  if (info_resource_ == kInvalidHandle) return Errno::NoSys;
+  koios::InfoKernelCounts counts{};
+  koios::Status s = koios::object_get_info(info_resource_, static_cast<koios::u32>(koios::InfoTopic::KernelCounts),
+                                           &counts, sizeof counts, nullptr, nullptr);
+  if (s != koios::Status::Ok) return errno_of(s);
+  constexpr uint64_t kPage = 4096;
+  return Memory{counts.pages_total * kPage, counts.pages_free * kPage, counts.user_pages * kPage};
+}
+
 // ---- start-up ---------------------------------------------------------------------------------
 
 Result<Koid> KoiosKernel::adopt_job(Handle j) {
@@ -119,6 +151,44 @@ Result<Koid> KoiosKernel::adopt_init(Handle process, Handle thread, Handle chann
   handles_ += thread != kInvalidHandle ? 3 : 2;
   ++clients_;
   (void)arm_channel(*p);
+  (void)arm_terminated(*p);
+  *thread_koid = t;
+  return k;
+}
+
+Result<Koid> KoiosKernel::adopt_process(const Handle* handles, uint32_t count, Koid* thread_koid) {
+  if (count < 1 || count > 2) return Errno::Inval;
+  koios::InfoBasic info{};
+  auto basic = [&](Handle h) {
+    return koios::object_get_info(h, static_cast<koios::u32>(koios::InfoTopic::Basic), &info, sizeof info, nullptr,
+                                  nullptr) == koios::Status::Ok;
+  };
+  if (!basic(handles[0]) || info.type != koios::ObjectType::Process) return Errno::Inval;
+  Koid k{info.koid};
+  Koid t = ns::kInvalidKoid;
+  if (count == 2) {
+    if (!basic(handles[1]) || info.type != koios::ObjectType::Thread || info.related_koid != ns::raw(k))
+      return Errno::Inval;
+    t = Koid{info.koid};
+  }
+  if (proc(k)) return Errno::Exist;
+  auto* p = alloc_.make<Proc>();
+  if (!p) return Errno::NoMem;
+  if (!procs_.insert(ns::raw(k), p).ok() || (count == 2 && !threads_.insert(ns::raw(t), k).ok())) {
+    procs_.erase(ns::raw(k));
+    alloc_.destroy(p);
+    return Errno::NoMem;
+  }
+  p->koid = k;
+  p->process = handles[0];
+  p->thread = count == 2 ? handles[1] : kInvalidHandle;
+  p->thread_koid = t;
+  handles_ += count;
+  // Taken: serve() must not close them after the request (`handles` may be current_handles_).
+  const Handle taken[2] = {p->process, p->thread};
+  for (uint32_t i = 0; current_handles_ && i < current_handle_count_; ++i)
+    if (current_handles_[i] == taken[0] || (count == 2 && current_handles_[i] == taken[1]))
+      current_handles_[i] = kInvalidHandle;
   (void)arm_terminated(*p);
   *thread_koid = t;
   return k;

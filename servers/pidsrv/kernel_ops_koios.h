@@ -45,6 +45,14 @@ class KoiosKernel final : public KernelOps {
   Result<TokenArg> token_arg(koios::Handle handle) override;
   uint64_t client_count() const override { return clients_; }
   uint64_t handle_count() const override { return handles_; }
+  uint64_t cpu_time_ns(Koid thread) const override;
+  bool thread_blocked(Koid thread) const override;
+  Result<Koid> adopt_process(const koios::Handle* handles, uint32_t count, Koid* thread) override;
+  int64_t now_ns() const override;
+  Result<Memory> memory() const override;
+
+  // The info resource init may give pidsrv (kernel-wide counts, for sysinfo); kept for good.
+  void set_info_resource(koios::Handle resource) { info_resource_ = resource; }
 
   uint64_t dropped_replies() const { return dropped_; }
 
@@ -86,6 +94,7 @@ class KoiosKernel final : public KernelOps {
   uint64_t clients_ = 0;
   uint64_t handles_ = 0;
   uint64_t dropped_ = 0;
+  koios::Handle info_resource_ = koios::kInvalidHandle;
   // The handles of the message being dispatched; start_process takes (and clears) them.
   koios::Handle* current_handles_ = nullptr;
   uint32_t current_handle_count_ = 0;

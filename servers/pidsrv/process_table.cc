@@ -74,6 +74,7 @@ Status ProcessTable::init(Koid root_job, Koid init_process, Koid init_thread, co
   e->thread = init_thread;
   e->ns = reg_.root_pid_ns().koid();
   copy_name(e->name, name ? name : "init");
+  e->start_ns = kernel_.now_ns();
   info->ns = e->ns;
   info->job = root_job;
   info->hold = hold.value();
@@ -290,6 +291,7 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
   };
   if (!e || (own_job && !new_info)) return fail(Errno::NoMem, ns::kInvalidKoid);
   copy_name(e->name, args.path);
+  e->start_ns = kernel_.now_ns();
   auto k = kernel_.create_process(job, e->name);
   if (!k.ok()) return fail(k.error(), ns::kInvalidKoid);
   Koid child = k.value();
@@ -338,6 +340,45 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
   }
   e->thread = t.value();
   return rc->pid()->nr_in(*rp->active_pid_ns());
+}
+
+Result<Pid> ProcessTable::adopt(Koid caller, const koios::Handle* handles, uint32_t count, const char* name,
+                                SignalPolicy signals) {
+  Entry* p = live(caller);
+  if (!p) return Errno::Srch;
+  Process* rp = proc(*p);
+  if (rp->active_pid_ns() != &reg_.root_pid_ns() || reg_.root_pid_ns().child_reaper() != p->ident) return Errno::Perm;
+  auto* e = alloc_.make<Entry>();
+  if (!e) return Errno::NoMem;
+  Koid thread = ns::kInvalidKoid;
+  auto k = kernel_.adopt_process(handles, count, &thread);
+  if (!k.ok()) {
+    alloc_.destroy(e);
+    return k.error();
+  }
+  Koid child = k.value();
+  auto c = reg_.clone(p->ident, child, 0);
+  if (!c.ok()) {
+    kernel_.release_process(child);
+    alloc_.destroy(e);
+    return c.error();
+  }
+  Pid nr = c.value()->pid()->nr_in(*rp->active_pid_ns());
+  if (!by_ident_.insert(ns::raw(child), e).ok() || !by_process_.insert(ns::raw(child), e).ok()) {
+    by_ident_.erase(ns::raw(child));
+    (void)reg_.exit(child, 0);
+    (void)reg_.wait(p->ident, nr);
+    kernel_.release_process(child);
+    alloc_.destroy(e);
+    return Errno::NoMem;
+  }
+  e->ident = e->process = child;
+  e->thread = thread;
+  e->ns = c.value()->active_pid_ns()->koid();
+  copy_name(e->name, name);
+  e->start_ns = kernel_.now_ns();
+  e->ignores_signals = signals == SignalPolicy::kIgnore;
+  return nr;
 }
 
 void ProcessTable::undo_spawn(Entry* parent, Entry* child) {
@@ -647,7 +688,7 @@ bool ProcessTable::may_signal(const Entry& sender, const Entry& target, int sig)
 
 Status ProcessTable::send_checked(Entry& sender, Entry& target, int sig) {
   if (!may_signal(sender, target, sig)) return Errno::Perm;
-  if (sig == 0 || target.state == Entry::State::Zombie) return {};
+  if (sig == 0 || target.state == Entry::State::Zombie || target.ignores_signals) return {};
   Process* t = proc(target);
   PidNamespace& tns = *t->active_pid_ns();
   if (tns.child_reaper() == target.ident) {
@@ -881,7 +922,12 @@ Result<uint32_t> ProcessTable::list(Koid caller, Pid after, ProcInfo* out, uint3
     info.state = !qe || qe->state == Entry::State::Zombie ? ProcState::Zombie
                  : qe->state == Entry::State::Stopped     ? ProcState::Stopped
                                                           : ProcState::Running;
-    if (qe) memcpy(info.name, qe->name, sizeof info.name);
+    if (qe) {
+      memcpy(info.name, qe->name, sizeof info.name);
+      info.start_ns = qe->start_ns;
+      info.cpu_ns = qe->state == Entry::State::Zombie ? 0 : kernel_.cpu_time_ns(qe->thread);
+      if (info.state == ProcState::Running && kernel_.thread_blocked(qe->thread)) info.state = ProcState::Sleeping;
+    }
     info.levels = r->level() - n.level() + 1;
     for (uint32_t l = 0; l < info.levels; ++l) info.nspid[l] = r->upid(n.level() + l).nr;
   });

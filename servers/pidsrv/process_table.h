@@ -68,6 +68,8 @@ struct Entry {
   bool cont_report = false;         // a continue WCONTINUED has not reported yet
   int stop_sig = 0;
   char name[proto::pid::kMaxName] = {};
+  int64_t start_ns = 0;             // the monotonic clock at spawn (ps's STIME)
+  bool ignores_signals = false;     // pidsrv itself, as Linux's kernel threads: kill answers 0, does nothing
   SigAction actions[proto::pid::kSigMax] = {};   // index sig - 1
   SigSet blocked = 0;
   SigSet pending = 0;
@@ -152,6 +154,11 @@ class ProcessTable {
   Status setns(Koid caller, Koid token, bool may_enter = true);
   Status unshare(Koid caller, uint64_t flags);
   Status set_subreaper(Koid caller, bool on);
+  // Adopt: a process the root init started itself becomes its child (KernelOps::adopt_process
+  // takes the handles). kIgnore is for pidsrv's own entry: it can neither stop nor kill itself.
+  enum class SignalPolicy : uint8_t { kDeliver, kIgnore };
+  Result<Pid> adopt(Koid caller, const koios::Handle* handles, uint32_t count, const char* name,
+                    SignalPolicy signals = SignalPolicy::kDeliver);
 
   // ---- events from the kernel -----------------------------------------------------------------
   // A kernel process ended (main.cc waits for Terminated on each). Unknown KoIDs are ignored:

@@ -23,6 +23,7 @@
 namespace proto::pid {
 
 using koios::i32;
+using koios::i64;
 using koios::u32;
 using koios::u64;
 
@@ -123,6 +124,8 @@ enum class Op : u32 {
   Unshare = 24,         // FlagsRequest{kCloneNewPid} -> Reply
   SetSubreaper = 25,    // ValueRequest{0 or 1} -> Reply
   Stats = 26,           // Request -> StatsReply: pidsrv's own counts (tests check they come back)
+  SysInfo = 27,         // Request -> SysInfoReply (sysinfo(2): uptime, memory, process count)
+  Adopt = 28,           // AdoptRequest + process (+ its main thread) handles -> Reply.value = its pid
 };
 
 // Requests with no argument (GetPid, GetPpid, SetSid, SigReturn, SigPending).
@@ -273,7 +276,30 @@ struct StatsReply {
   u64 handles;    // kernel handles pidsrv holds
 };
 
-enum class ProcState : u32 { Running = 'R', Stopped = 'T', Zombie = 'Z' };
+// A server the root namespace's init started itself (mountsrv), outside pidsrv, becomes its child
+// with a pid, as init itself is pid 1 by adoption, so that ps shows it. Only that init may ask
+// (EPERM); the handles are the process (Inspect) then, optionally, its main thread (for signals that
+// stop it and its CPU time). EEXIST when pidsrv already knows the process.
+struct AdoptRequest {
+  koios::MessageHeader header;
+  char name[kMaxName];   // comm, NUL-terminated
+};
+
+// sysinfo(2) as pidsrv can answer it: the monotonic clock, the kernel's page counts (through the
+// info resource init gives pidsrv; 0 without it) and the processes pidsrv knows, in every namespace
+// (as Linux counts them). Load averages are not modelled: the scheduler keeps no run-queue average.
+struct SysInfoReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 procs;
+  i64 uptime_ns;
+  u64 total_bytes;   // physical memory the kernel's page allocator manages
+  u64 free_bytes;
+  u64 user_bytes;    // pages held by user address spaces
+};
+
+// Sleeping: running as pidsrv sees it, but its main thread is blocked in a wait now (the kernel's answer).
+enum class ProcState : u32 { Running = 'R', Sleeping = 'S', Stopped = 'T', Zombie = 'Z' };
 // One line of ps. nspid[0..levels) are the process's pids from the caller's level down to its own
 // (/proc/PID/status's NSpid as the caller's namespace shows it).
 struct ProcInfo {
@@ -283,6 +309,8 @@ struct ProcInfo {
   u32 levels;
   char name[kMaxName];
   i32 nspid[kMaxLevels];
+  i64 start_ns;   // when it was spawned, on the monotonic clock (ps's STIME)
+  u64 cpu_ns;     // CPU time of its main thread, user and system (ps's TIME; 0 when pidsrv has no thread)
 };
 // Up to kListBatch processes with pids above the request's `after`, in pid order; count 0: done.
 struct ListReply {
@@ -314,7 +342,9 @@ static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 16);
 static_assert(kIsMessage<MaskReply> && sizeof(MaskReply) == 24);
 static_assert(kIsMessage<SigActionReply> && sizeof(SigActionReply) == 48);
 static_assert(kIsMessage<WaitReply> && sizeof(WaitReply) == 32);
-static_assert(sizeof(ProcInfo) == 44 + 4 * kMaxLevels);
+static_assert(kIsMessage<SysInfoReply> && sizeof(SysInfoReply) == 48);
+static_assert(kIsMessage<AdoptRequest> && sizeof(AdoptRequest) == 8 + kMaxName);
+static_assert(sizeof(ProcInfo) == 44 + 4 * kMaxLevels + 16);
 static_assert(kIsMessage<ListReply> && sizeof(ListReply) == 16 + kListBatch * sizeof(ProcInfo));
 
 }  // namespace proto::pid

@@ -12,6 +12,7 @@
 #include "cwd.h"
 #include "fd.h"
 #include "koios/object_info.h"
+#include "koios/resource.h"
 #include "linux_signal.h"
 #include "mutex.h"
 #include "runtime.h"
@@ -150,7 +151,7 @@ int errno_from(ns::Errno e) {
   }
 }
 
-Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self) {
+Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self, Handle info_resource) {
   Handle server_job = kInvalidHandle, ns_job = kInvalidHandle;
   TRY(job_create(parent_job, 0, &server_job));
   OwnedHandle owned_server_job(server_job);
@@ -164,9 +165,14 @@ Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle
       {fs, StartupHandleKind::BootfsVmo, 0},
       {me, StartupHandleKind::User, 1},
       {channel.second.release(), StartupHandleKind::User, 3},
+      {kInvalidHandle, StartupHandleKind::Resource, u32(ResourceKind::Info)},
   };
+  u32 extra_count = 4;
+  if (info_resource != kInvalidHandle &&
+      handle_duplicate(info_resource, Rights::SameRights, &extra[4].handle) == Status::Ok)
+    extra_count = 5;
   const char* argv[] = {"pidsrv", nullptr};
-  OwnedHandle process = TRY(spawn(server_job, bootfs, "pidsrv", argv, nullptr, extra, 4));
+  OwnedHandle process = TRY(spawn(server_job, bootfs, "pidsrv", argv, nullptr, extra, extra_count));
   if (g_pid_channel != kInvalidHandle) (void)handle_close(g_pid_channel);
   g_pid_channel = channel.first.release();
   g_pid_channel_taken = true;
@@ -179,6 +185,26 @@ int inherit_fds(SpawnOptions& o) {
     if (!dup.ok()) continue;   // closed (BadHandle), or out of handles: the child goes without it
     o.fds[fd] = dup.value().release();   // kInvalidHandle for the console
   }
+  return 0;
+}
+
+int pid_adopt(Handle process, Handle thread, const char* name, int* pid) {
+  Handle handles[2] = {process, thread};
+  u32 count = thread != kInvalidHandle ? 2 : 1;
+  Handle channel = pid_channel();
+  if (channel == kInvalidHandle) {
+    for (u32 i = 0; i < count; ++i) (void)handle_close(handles[i]);
+    return ENOSYS;
+  }
+  AdoptRequest r{};
+  std::strncpy(r.name, name, kMaxName - 1);
+  CallHandles ch{handles, count, nullptr, 0, 0};
+  Reply reply{};
+  // Not retried on Interrupted: the handles went with the dropped request (init is never interrupted).
+  Status s = call(channel, u32(Op::Adopt), r, &reply, kDeadlineInfinite, &ch);
+  if (s != Status::Ok) return EIO;
+  if (reply.error != ns::Errno::Ok) return errno_from(reply.error);
+  if (pid) *pid = reply.value;
   return 0;
 }
 

@@ -112,12 +112,18 @@ int inherit_fds(SpawnOptions& options);
 int pidfd_getpid(int pidfd);
 int open_pid_ns(int pid, bool for_children);
 int translate_pid(int pid, int from_ns, int to_ns);
+// Adopt (init only): `process` (and optionally its main `thread`), a server init started itself,
+// becomes init's child with a pid and the name `name`. The handles are consumed. Answers 0 and *pid,
+// or an errno.
+int pid_adopt(Handle process, Handle thread, const char* name, int* pid);
 
 // Starts pidsrv (the program `pidsrv` from `bootfs`) with the caller as pid 1 of the root pid
 // namespace: what init does first (and a benchmark the kernel starts, which plays init). pidsrv
 // runs in a new job under `parent_job`, and the root namespace's processes in another; `self` is
 // the caller's own process handle (duplicated). From then on pid_channel() is the caller's channel
-// to pidsrv. Answers pidsrv's process.
-Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self);
+// to pidsrv. `info_resource` (optional, duplicated) lets pidsrv answer sysinfo's memory counts.
+// Answers pidsrv's process.
+Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self,
+                                 Handle info_resource = kInvalidHandle);
 
 }  // namespace koios

@@ -153,6 +153,32 @@ struct FakeKernel final : pidsrv::KernelOps {
     return n;
   }
 
+  // ps and sysinfo: a clock the test moves, CPU times and blocked states per thread, fixed memory.
+  int64_t clock_ns = 0;
+  std::map<uint64_t, uint64_t> cpu;
+  std::map<uint64_t, bool> blocked;
+  uint64_t cpu_time_ns(Koid thread) const override {
+    auto it = cpu.find(ns::raw(thread));
+    return it == cpu.end() ? 0 : it->second;
+  }
+  bool thread_blocked(Koid thread) const override {
+    auto it = blocked.find(ns::raw(thread));
+    return it != blocked.end() && it->second;
+  }
+  int64_t now_ns() const override { return clock_ns; }
+  ns::Result<Memory> memory() const override { return Memory{64u << 20, 48u << 20, 1u << 20}; }
+  // Adopt: the fake's "handles" are KoIDs, the process's then its thread's.
+  ns::Result<Koid> adopt_process(const koios::Handle* handles, uint32_t count, Koid* thread) override {
+    if (count < 1 || count > 2) return ns::Errno::Inval;
+    if (procs.count(handles[0])) return ns::Errno::Exist;
+    Koid t = count == 2 ? Koid{handles[1]} : Koid{};
+    procs[handles[0]] = Proc{Koid{1}, t, true};
+    if (count == 2) threads[handles[1]] = Thread{};
+    log.push_back("adopt_process");
+    *thread = t;
+    return Koid{handles[0]};
+  }
+
   size_t live_processes() const {
     size_t n = 0;
     for (auto& [k, p] : procs) n += !p.released;
