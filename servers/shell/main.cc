@@ -5,6 +5,7 @@
 // the end of input (^D on an empty line: status 0) or on `exit N` (status N). Programs it runs
 // write to the console through their fds 1 and 2 (console fds) like the shell.
 #include <cstring>
+#include <unistd.h>
 
 #include "koios/resource.h"
 #include "runtime.h"
@@ -85,6 +86,8 @@ int main(int argc, char** argv, char** envp) {
   sh.set_var("PATH", shell::KoiosHost::kBin, true);
   sh.set_var("HOME", "/", true);
   if (script) return run_script(sh, host, argc, argv);
+  // A session of its own, as a login shell gets from getty: `ps` lists what runs from here.
+  (void)setsid();
   sh.set_interactive(true);
   sh.set_var("HOSTNAME", "koios");
   sh.set_var("PS1", "$HOSTNAME# ");
