@@ -18,9 +18,13 @@ std::atomic<bool> g_user_owned{false};
 
 // Readable mirrors "a byte is waiting", checked under the resource's lock so a byte that arrives
 // between the check and the change still leaves Readable asserted (on_input sets it after).
+// Interrupt mirrors "a ^C is waiting": a shell that waits for a program sees it without reading
+// the input typed ahead of it, which stays for whoever reads next.
 void sync_readable() {
   RefPtr<Resource> console = Resource::of(koios::ResourceKind::Console);
-  if (console) console->set_signal_if(koios::Signals::Readable, [] { return platform::console_input_pending(); });
+  if (!console) return;
+  console->set_signal_if(koios::Signals::Readable, [] { return platform::console_input_pending(); });
+  console->set_signal_if(koios::Signals::Interrupt, [] { return platform::console_interrupt_pending(); });
 }
 }  // namespace
 

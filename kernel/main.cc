@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "koios/version.h"
 #include "kernel/lib/bootargs.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
@@ -40,7 +41,6 @@ namespace {
 using koios::u32;
 using koios::u64;
 
-constexpr const char* kVersion = "0.1.0";
 constexpr u64 kEmergencyStackSize = 8192;
 constexpr u64 kSecondaryBootStackSize = 8192;
 // Generous: under TCG a vCPU may get little host time when QEMUs run side by side.
@@ -172,10 +172,9 @@ void run_requested_program(const BootArgs& args) {
   platform::shutdown(s == koios::Status::Ok && code == 0 ? 0 : kExitRunFailed);
 }
 
-// init runs the user-space test suite for now (issues 6 and 7 bring the servers and the shell),
-// then leaves the console to the monitor. Its failures are its own: the boot goes on. As Linux
-// hands init the boot parameters it does not know, `init.tests=full` reaches init's environment
-// (the suite's long checks; the default quick suite keeps a boot well under 2 s).
+// init starts the servers and the console shell (or, with init.shell=0, leaves the console to the
+// monitor). Its failures are its own: the boot goes on. As Linux hands init the boot parameters it
+// does not know, `init.tests=...` and `init.shell=...` reach init's environment.
 void start_init_from_command_line(const BootArgs& args) {
   // init's own boot arguments, passed on as its environment.
   constexpr const char* kInitArgs[] = {"init.tests", "init.shell"};
@@ -305,7 +304,7 @@ void kernel_main() {
   const auto& info = platform::boot_info();
   u64 ram = 0;
   for (u32 i = 0; i < info.memory_count; ++i) ram += info.memory[i].size;
-  print("Koios %s riscv64: booting on hart %lu of %u harts, %lu MiB\n", kVersion, me.hart_id,
+  print("Koios %s riscv64: booting on hart %lu of %u harts, %lu MiB\n", koios::kRelease, me.hart_id,
         platform::cpu_count(), ram >> 20);
   if (info.cpus_ignored != 0) LOG_WARN("%u harts beyond the supported %u are left off", info.cpus_ignored, platform::kMaxCpus);
   if (info.bootargs[0] != 0) LOG_INFO("command line: %s", info.bootargs);

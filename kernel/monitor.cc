@@ -92,6 +92,11 @@ void run() {
   koios::usize length = 0;
   bool overlong = false;
   bool after_cr = false;  // a terminal sends \r, a pipe \n; \r\n is one line end, not two
+  // The console shell (init starts it by default) took the console before start-up was done:
+  // the monitor stays silent rather than print a prompt nobody can answer.
+  if (console::owned_by_user()) {
+    for (;;) Scheduler::block_until(Scheduler::kForever);
+  }
   print("koios> ");
   for (;;) {
     int c = console::monitor_read_byte();

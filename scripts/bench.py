@@ -6,10 +6,10 @@ Koios's guest figures come from one boot under -icount (unless --no-icount), wit
 they compare with Linux's icount figures, which QEMU 7.2 can only produce on one hart:
   boot_to_selftests_done   the kernel's own BENCH line: guest ns from reset to the self-tests' end
   (every other BENCH or STAT line the guest prints before its prompt is passed through as well)
-  shell_true_roundtrip, shell_pipeline_3: one more boot with init.shell=1, timed by the shell
+  shell_true_roundtrip, shell_pipeline_3: one more boot to the console shell, timed by the shell
 Host-side figures:
   boot_wall_to_shutdown    host wall ns from starting QEMU to its exit, for a boot that finds ^D
-                           waiting at the monitor and shuts down; plain TCG, --smp 2; median of 5
+                           waiting for the console shell and shuts down; plain TCG, --smp 2; median of 5
   host benchmark programs  every executable in build/host/tests/bench/ (e.g. libns_bench); their
                            BENCH lines pass through (that build has ASan+UBSan: compare with care)
 --compare DIR also runs DIR/run.sh (the Linux reference) and prints Koios/Linux ratios for the pairs
@@ -87,7 +87,7 @@ def koios_guest(fig, image, smp, icount, bootargs):
 
 
 # The shell's benchmarks (tests/qemu/scenarios/bench_shell.scn has the same two lines): the console
-# shell (init.shell=1) times 100 iterations with the clock_ns program and prints BENCH lines.
+# shell times 100 iterations with the clock_ns program and prints BENCH lines.
 SHELL_BENCH_LINES = [
     'echo data > /tmp/in; /bin/true; t0=$(clock_ns); i=0; while [ $i -lt 100 ]; do /bin/true; '
     'i=$((i + 1)); done; t1=$(clock_ns); echo "BENCH shell_true_roundtrip 100 $(( (t1 - t0) / 100 ))"',
@@ -97,8 +97,8 @@ SHELL_BENCH_LINES = [
 
 
 def koios_guest_shell(fig, image, smp, icount, bootargs):
-    """One boot with init.shell=1: the lines and the ^D go in at once (the kernel keeps them for
-    the shell, which takes console input before the monitor starts)."""
+    """One boot to the console shell: the lines and the ^D go in at once (the kernel keeps them
+    for the shell)."""
     scn = runner.Scenario(name="bench-shell", smp=smp, icount=icount, limit=170)
     scn.steps = [runner.Step("send", (line + "\n").encode(), 0, "bench shell") for line in SHELL_BENCH_LINES]
     scn.steps += [
@@ -107,7 +107,7 @@ def koios_guest_shell(fig, image, smp, icount, bootargs):
         runner.Step("expect_exit", 0, 30, "bench shell"),
     ]
     try:
-        vm = runner.run_scenario(scn, image, (bootargs + " init.shell=1").strip())
+        vm = runner.run_scenario(scn, image, bootargs)
     except runner.Failure as e:
         fail(f"shell benchmark boot failed: {e}", e.vm)
         return False
@@ -118,13 +118,13 @@ def koios_guest_shell(fig, image, smp, icount, bootargs):
 
 def koios_guest_boot(fig, image, smp, icount, bootargs, keep_boot_figure):
     scn = runner.Scenario(name="bench", smp=smp, icount=icount, limit=120)
-    # The ^D goes in at once (the kernel keeps it until its monitor reads it): under
+    # The ^D goes in at once (the kernel keeps it until the console shell reads it): under
     # -icount sleep=off, QEMU 7.2 does not deliver console input to an idle guest, so typing it
     # after the prompt would hang.
     scn.steps = [
         runner.Step("send", runner.EOT, 0, "bench"),
         runner.Step("expect", r"^BENCH boot_to_selftests_done 1 \d+$", 60, "bench guest boot"),
-        runner.Step("expect", r"^koios> ", 60, "bench guest boot"),
+        runner.Step("expect", r"koios# ", 60, "bench guest boot"),
         runner.Step("expect_exit", 0, 30, "bench guest boot"),
     ]
     try:
@@ -132,7 +132,7 @@ def koios_guest_boot(fig, image, smp, icount, bootargs, keep_boot_figure):
     except runner.Failure as e:
         fail(f"guest benchmark boot failed: {e}", e.vm)
         return False
-    prompt = vm.text.find("koios> ")
+    prompt = vm.text.find("koios# ")
     text = vm.text[:prompt if prompt >= 0 else len(vm.text)]
     if not keep_boot_figure:
         text = "\n".join(l for l in text.splitlines() if not l.startswith("BENCH boot_to_selftests_done "))
@@ -146,7 +146,7 @@ def boot_wall(fig, image, smp, runs, bootargs):
     for _ in range(runs):
         vm = runner.Qemu(runner.qemu_argv(image, smp, runner.DEFAULT_MEM, bootargs))
         vm.start()
-        vm.send(runner.EOT)   # the kernel keeps it until the monitor reads it
+        vm.send(runner.EOT)   # the kernel keeps it until the console shell reads it
         status = vm.exit_status(time.monotonic() + 60)
         took = (vm.exited_at or time.monotonic()) - vm.started
         vm.kill()

@@ -13,7 +13,10 @@ namespace kernel {
 class Token final : public PeeredObject<Token> {
  public:
   static constexpr koios::ObjectType kType = koios::ObjectType::Token;
-  static constexpr koios::Rights kDefaultRights = koios::kRightsBasic | koios::Rights::Enter;
+  // SignalPeer: the minter tells holders about what the token names (pidsrv: a pidfd's process
+  // has exited); a minter drops it, and Enter where it means nothing, from the side it hands out.
+  static constexpr koios::Rights kDefaultRights =
+      koios::kRightsBasic | koios::Rights::Enter | koios::Rights::SignalPeer;
 
   static koios::Result<PeerPair<Token>> create();   // fails only with NoMemory
   // Use create(); public only so make_ref can build one.

@@ -19,6 +19,7 @@ struct RxRing {
   usize head = 0;  // next to read
   usize tail = 0;  // next to write
   bool paused = false;
+  usize interrupts = 0;  // kConsoleInterruptChar bytes between head and tail
   usize size() const { return tail - head; }
 };
 
@@ -69,8 +70,10 @@ void console_write(const char* text, usize length) {
 void uart_handle_irq() {
   SpinLockGuard guard(g_rx_lock);
   while (g_rx.size() < kRxCapacity && (*mmio8(uart_base() + kLsr) & kLsrDataReady) != 0) {
-    g_rx.bytes[g_rx.tail % kRxCapacity] = char(*mmio8(uart_base() + kRbr));
+    char c = char(*mmio8(uart_base() + kRbr));
+    g_rx.bytes[g_rx.tail % kRxCapacity] = c;
     ++g_rx.tail;
+    if (c == kConsoleInterruptChar) ++g_rx.interrupts;
   }
   if (g_rx.size() == kRxCapacity && !g_rx.paused) {
     // Full: leave further bytes in the UART (and in QEMU) until the reader catches up.
@@ -84,6 +87,7 @@ int console_read_byte() {
   if (g_rx.size() == 0) return -1;
   char c = g_rx.bytes[g_rx.head % kRxCapacity];
   ++g_rx.head;
+  if (c == kConsoleInterruptChar) --g_rx.interrupts;
   if (g_rx.paused && g_rx.size() <= kRxCapacity / 2) {
     g_rx.paused = false;
     *mmio8(uart_base() + kIer) = kIerRxAvailable;  // raises the interrupt again if bytes wait
@@ -94,6 +98,11 @@ int console_read_byte() {
 bool console_input_pending() {
   SpinLockGuard guard(g_rx_lock);
   return g_rx.size() != 0;
+}
+
+bool console_interrupt_pending() {
+  SpinLockGuard guard(g_rx_lock);
+  return g_rx.interrupts != 0;
 }
 
 }  // namespace platform

@@ -1,11 +1,12 @@
 // servers/init/main.cc: the first user process. The kernel starts it from the boot filesystem with
 // the root job, the root resource and the boot filesystem vmo (kernel/user_program.cc start_init).
 // It starts pidsrv first (and is pid 1 of the root pid namespace), then mountsrv (the file
-// service; every program it runs gets a directory channel), then, until the other servers and the
-// shell exist (issues 6 and 7), runs the user-space test suite through pidsrv: one
-// `init: NAME ok` or `init: NAME FAIL (...)` line per program and a summary; then it tells the
-// kernel on its bootstrap channel that start-up is done (the kernel's monitor takes the console
-// from there) and stays alive, holding the root capabilities and watching pidsrv and mountsrv.
+// service; every program it runs gets a directory channel), then, when asked (init.tests=...),
+// runs the user-space test suite through pidsrv: one `init: NAME ok` or `init: NAME FAIL (...)`
+// line per program and a summary; then it starts the console shell (unless init.shell=0), tells
+// the kernel on its bootstrap channel that start-up is done (with init.shell=0 the kernel's monitor
+// takes the console from there) and stays alive, holding the root capabilities and watching
+// pidsrv and mountsrv.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -51,7 +52,7 @@ const char* reason_text(koios::ProcessExitReason reason) {
 }
 
 // Starts mountsrv (the file service: the boot filesystem at /, a tmpfs at /tmp) in `job`, with the
-// server end of a new directory channel and the boot filesystem. init keeps the client end as its
+// server end of a new directory channel and the boot filesystem, and has pidsrv adopt it. init keeps the client end as its
 // own directory channel (koios::mount_channel()); each program it starts gets a Clone of it as
 // StartupServer::Mount. Returns mountsrv's process.
 koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootfs) {
@@ -63,8 +64,22 @@ koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootf
       {vmo, koios::StartupHandleKind::BootfsVmo, 0},
   };
   const char* argv[] = {"mountsrv", nullptr};
-  auto process = TRY(koios::spawn(job, bootfs, "mountsrv", argv, nullptr, extra, 2));
+  // process_create + spawn_into rather than spawn: pidsrv's Adopt wants the main thread too.
+  Handle raw_process = koios::kInvalidHandle, raw_vmar = koios::kInvalidHandle;
+  if (Status s = koios::process_create(job, "mountsrv", 8, 0, &raw_process, &raw_vmar); s != Status::Ok) {
+    for (koios::SpawnHandle& e : extra) (void)koios::handle_close(e.handle);
+    return s;
+  }
+  OwnedHandle process(raw_process);
+  auto thread = TRY(koios::spawn_into(process.get(), raw_vmar, bootfs, "mountsrv", argv, nullptr, extra, 2));
   koios::set_mount_channel(dir.first.release());
+  // A pid under init, so that ps shows it (servers/proto/pid.h's Adopt); it runs without one otherwise.
+  Handle p = koios::kInvalidHandle;
+  if (koios::handle_duplicate(process.get(), koios::Rights::SameRights, &p) == Status::Ok) {
+    int pid = 0;
+    if (int e = koios::pid_adopt(p, thread.release(), "mountsrv", &pid); e != 0)
+      std::printf("init: mountsrv has no pid: errno %d\n", e);
+  }
   return process;
 }
 
@@ -244,15 +259,20 @@ int main(int, char**, char**) {
     std::printf("init: resource_create(info): %s\n", koios::status_name(s));
     return 1;
   }
-  // The kernel passes init.tests=full from its command line: the long checks too.
+  // The kernel passes init.tests and init.shell from its command line. init.tests=quick runs the
+  // user-space suite before the shell, =pid adds pidsrv's suite, =full adds the long checks too;
+  // without it a boot goes straight to the shell. init.shell=0 leaves the console to the kernel's
+  // monitor instead of starting the shell.
   const char* tests = std::getenv("init.tests");
+  bool run_tests = tests != nullptr && std::strcmp(tests, "none") != 0;
   const char* mode = tests != nullptr && std::strcmp(tests, "full") == 0 ? "full" : "quick";
   bool pid_tests = tests != nullptr && (std::strcmp(tests, "full") == 0 || std::strcmp(tests, "pid") == 0);
-  std::printf("init: started; %u programs in the boot filesystem; %s tests\n", bootfs.value().count(), mode);
+  std::printf("init: started; %u programs in the boot filesystem; %s tests\n", bootfs.value().count(),
+              run_tests ? mode : "no");
 
   // pidsrv first: init becomes pid 1 of the root pid namespace, and every program after it is
   // started through pidsrv.
-  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self());
+  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self(), info_resource);
   if (!pidsrv.ok()) {
     std::printf("init: cannot start pidsrv: %s\n", koios::status_name(pidsrv.status()));
     return 1;
@@ -261,21 +281,24 @@ int main(int, char**, char**) {
   auto mountsrv = start_mountsrv(root_job, bootfs.value());
   if (!mountsrv.ok()) std::printf("init: mountsrv did not start: %s\n", koios::status_name(mountsrv.status()));
 
-  unsigned passed = 0, failed = 0;
-  for (const char* name : kTests) {
-    if (run_test(name, mode, root_job, bootfs.value(), info_resource)) ++passed;
-    else ++failed;
+  if (run_tests) {
+    unsigned passed = 0, failed = 0;
+    for (const char* name : kTests) {
+      if (run_test(name, mode, root_job, bootfs.value(), info_resource)) ++passed;
+      else ++failed;
+    }
+    if (pid_tests) {
+      if (run_test(kPidTests, mode, root_job, bootfs.value(), info_resource)) ++passed;
+      else ++failed;
+    }
+    std::printf("init: user tests: %u passed, %u failed\n", passed, failed);
   }
-  if (pid_tests) {
-    if (run_test(kPidTests, mode, root_job, bootfs.value(), info_resource)) ++passed;
-    else ++failed;
-  }
-  std::printf("init: user tests: %u passed, %u failed\n", passed, failed);
 
-  // init.shell=1: the console shell, started before the message below so that it has taken
-  // console input from the kernel's monitor (which starts on that message) first.
+  // The console shell, started before the message below so that it has taken console input from
+  // the kernel's monitor (which starts on that message) first.
   const char* shell = std::getenv("init.shell");
-  int shell_pid = shell != nullptr && std::strcmp(shell, "1") == 0 ? start_shell(root_resource) : 0;
+  bool want_shell = shell == nullptr || std::strcmp(shell, "0") != 0;
+  int shell_pid = want_shell ? start_shell(root_resource) : 0;
   // Start-up is done: the kernel waits for any message on the bootstrap channel.
   koios::MessageHeader done{0, 1};
   (void)koios::channel_write(koios::bootstrap_channel(), 0, &done, sizeof done, nullptr, 0);

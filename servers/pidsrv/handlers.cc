@@ -27,10 +27,10 @@ Out<Reply> status_reply(const Status& s) {
 }
 
 template <typename R>
-Out<R> token_reply(const Result<uint64_t>& r) {
+Out<R> token_reply(const Result<Koid>& r) {
   Out<R> out;
   out.reply.error = r.ok() ? Errno::Ok : r.error();
-  if (r.ok()) out.reply.token = r.value();
+  if (r.ok()) out.token = r.value();
   return out;
 }
 
@@ -53,8 +53,11 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
   for (uint32_t i = 0; i < req.strings_size; ++i) nuls += req.strings[i] == '\0';
   if (nuls != req.argc + req.envc) return Errno::Inval;
   if (req.strings_size > 0 && req.strings[req.strings_size - 1] != '\0') return Errno::Inval;
-  if (req.stdio_mask & ~7u) return Errno::Inval;
-  if (req.extra_count > kMaxSpawnExtra || req.reserved != 0) return Errno::Inval;
+  if (req.extra_count > kMaxSpawnExtra) return Errno::Inval;
+  // The working directory: NUL-terminated inside the field, absolute or empty ("/").
+  size_t cwd_len = strnlen(req.cwd, kMaxCwd);
+  if (cwd_len == kMaxCwd) return Errno::NameTooLong;
+  if (cwd_len != 0 && req.cwd[0] != '/') return Errno::Inval;
   for (uint32_t i = 0; i < req.extra_count; ++i) {
     // Only handles whose meaning the child cannot confuse with what pidsrv gives it.
     switch (static_cast<koios::StartupHandleKind>(req.extra[i].kind)) {
@@ -68,15 +71,18 @@ Status parse_spawn(const SpawnRequest& req, const koios::Handle* handles, uint32
       default: return Errno::Inval;
     }
   }
-  if (static_cast<uint32_t>(__builtin_popcount(req.stdio_mask)) + req.extra_count != handle_count)
-    return Errno::Inval;
+  // One handle per bit of fd_mask (64 bits: fds 0..kMaxSpawnFds-1, each at most once), then the extras.
+  static_assert(kMaxSpawnFds == 64);
+  uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(req.fd_mask));
+  if (fds + req.extra_count > kMaxSpawnHandles || fds + req.extra_count != handle_count) return Errno::Inval;
   args->path = req.path;
   args->strings = req.strings;
   args->strings_size = req.strings_size;
   args->argc = req.argc;
   args->envc = req.envc;
-  args->stdio_mask = req.stdio_mask;
-  args->stdio = handles;
+  args->fd_mask = req.fd_mask;
+  args->handles = handles;
+  args->cwd = cwd_len == 0 ? "/" : req.cwd;
   args->extra_count = req.extra_count;
   args->extra = req.extra;
   return {};
@@ -86,7 +92,22 @@ template <typename R>
 void send_reply(KernelOps& kernel, Koid caller, const koios::MessageHeader& request, Out<R> out) {
   if (!out.send) return;
   out.reply.header = request;
+  // Only a TokenReply carries a handle.
+  if constexpr (std::is_same_v<R, TokenReply>) {
+    if (out.token != ns::kInvalidKoid) {
+      kernel.send_token(caller, &out.reply, sizeof out.reply, out.token);
+      return;
+    }
+  }
   kernel.send(caller, &out.reply, sizeof out.reply);
+}
+
+// How many token handles a request brings; -1: a field says something impossible (EINVAL).
+int token_count(const TokenRequest&) { return 1; }
+int token_count(const WaitRequest& r) { return r.idtype == IdType::Pidfd ? 1 : 0; }
+int token_count(const TranslateRequest& r) {
+  if (r.tokens & ~(kTranslateFrom | kTranslateTo)) return -1;
+  return __builtin_popcount(r.tokens);
 }
 
 }  // namespace
@@ -126,8 +147,13 @@ Out<Reply> handle_kill(ProcessTable& t, Koid caller, const KillRequest& req) {
   return status_reply(t.kill(caller, req.pid, req.sig));
 }
 
-Out<WaitReply> handle_wait(ProcessTable& t, Koid caller, const WaitRequest& req) {
-  Waiter w{req.header.txid, req.idtype, req.id, req.options, req.pidfd};
+Out<WaitReply> handle_wait(ProcessTable& t, Koid caller, const WaitRequest& req, const TokenArg& pidfd) {
+  if (req.reserved != 0) {
+    Out<WaitReply> out;
+    out.reply.error = Errno::Inval;
+    return out;
+  }
+  Waiter w{req.header.txid, req.idtype, req.id, req.options, pidfd.koid};
   bool deferred = false;
   auto r = t.wait(caller, w, &deferred);
   Out<WaitReply> out;
@@ -167,24 +193,23 @@ Out<ListReply> handle_list(ProcessTable& t, Koid caller, const ValueRequest& req
   return out;
 }
 
-Out<Reply> handle_translate(ProcessTable& t, Koid caller, const TranslateRequest& req) {
-  return value_reply<Reply>(t.translate(caller, req.pid, req.from, req.to));
+Out<Reply> handle_translate(ProcessTable& t, Koid caller, const TranslateRequest& req, const TokenArg& from,
+                            const TokenArg& to) {
+  return value_reply<Reply>(t.translate(caller, req.pid, from.koid, to.koid));
 }
 
 Out<TokenReply> handle_pidfd_open(ProcessTable& t, Koid caller, const ValueRequest& req) {
   return token_reply<TokenReply>(t.pidfd_open(caller, req.value));
 }
 
-Out<Reply> handle_pidfd_send_signal(ProcessTable& t, Koid caller, const TokenRequest& req) {
-  return status_reply(t.pidfd_send_signal(caller, req.token, req.sig));
+Out<Reply> handle_pidfd_send_signal(ProcessTable& t, Koid caller, const TokenRequest& req, const TokenArg& pidfd) {
+  if (req.reserved != 0) return status_reply(Errno::Inval);
+  return status_reply(t.pidfd_send_signal(caller, pidfd.koid, req.sig));
 }
 
-Out<Reply> handle_pidfd_getpid(ProcessTable& t, Koid caller, const TokenRequest& req) {
-  return value_reply<Reply>(t.pidfd_getpid(caller, req.token));
-}
-
-Out<Reply> handle_close_token(ProcessTable& t, Koid caller, const TokenRequest& req) {
-  return status_reply(t.close_token(caller, req.token));
+Out<Reply> handle_pidfd_getpid(ProcessTable& t, Koid caller, const TokenRequest& req, const TokenArg& pidfd) {
+  if (req.sig != 0 || req.reserved != 0) return status_reply(Errno::Inval);
+  return value_reply<Reply>(t.pidfd_getpid(caller, pidfd.koid));
 }
 
 Out<SigActionReply> handle_sigaction(ProcessTable& t, Koid caller, const SigActionRequest& req) {
@@ -214,8 +239,11 @@ Out<TokenReply> handle_open_pid_ns(ProcessTable& t, Koid caller, const PidNsRequ
   return token_reply<TokenReply>(t.open_pid_ns(caller, req.pid, req.for_children != 0));
 }
 
-Out<Reply> handle_setns(ProcessTable& t, Koid caller, const TokenRequest& req) {
-  return status_reply(t.setns(caller, req.token));
+Out<Reply> handle_setns(ProcessTable& t, Koid caller, const TokenRequest& req, const TokenArg& token) {
+  if (req.sig != 0 || req.reserved != 0) return status_reply(Errno::Inval);
+  // Joining is what Enter allows: a holder may pass on a namespace token without it (for
+  // translation only), and pidfds never carry it.
+  return status_reply(t.setns(caller, token.koid, koios::contains(token.rights, koios::Rights::Enter)));
 }
 
 Out<Reply> handle_unshare(ProcessTable& t, Koid caller, const FlagsRequest& req) {
@@ -244,13 +272,117 @@ Out<StatsReply> handle_stats(ProcessTable& t, KernelOps& kernel, Koid caller, co
   return out;
 }
 
+// sysinfo(2): what the kernel counts plus pidsrv's own process count; any client may ask.
+Out<SysInfoReply> handle_sysinfo(ProcessTable& t, KernelOps& kernel, Koid caller, const Request&) {
+  Out<SysInfoReply> out;
+  if (!t.find(caller)) { out.reply.error = Errno::Srch; return out; }
+  out.reply.procs = static_cast<uint32_t>(t.counts().entries);
+  out.reply.uptime_ns = kernel.now_ns();
+  if (auto m = kernel.memory(); m.ok()) {
+    out.reply.total_bytes = m.value().total_bytes;
+    out.reply.free_bytes = m.value().free_bytes;
+    out.reply.user_bytes = m.value().user_bytes;
+  }
+  return out;
+}
+
+Out<Reply> handle_adopt(ProcessTable& t, Koid caller, const AdoptRequest& req, const koios::Handle* handles,
+                        uint32_t handle_count) {
+  if (handle_count < 1 || handle_count > 2 || memchr(req.name, 0, sizeof req.name) == nullptr)
+    return status_reply(Errno::Inval);
+  return value_reply<Reply>(t.adopt(caller, handles, handle_count, req.name));
+}
+
+namespace {
+
+// One message being dispatched.
+struct Message {
+  ProcessTable& table;
+  KernelOps& kernel;
+  Koid caller;
+  koios::MessageHeader header;
+  const void* bytes;
+  uint32_t size;
+  const koios::Handle* handles;
+  uint32_t handle_count;
+};
+
+// The requests that bring tokens, apart from dispatch() so the other requests' path (getpid's,
+// kill's: measured) stays as short as it was. Tokens are read before the handler runs: a missing
+// one is a closed fd (EBADF), one too many EINVAL, a handle that is not a token EBADF (setns:
+// EINVAL); each error in the op's own reply type, so the client can read it.
+[[gnu::noinline]] void dispatch_tokens(Message& m, Op op) {
+  TokenArg tokens[2];
+  auto call = [&](auto& request, auto&& handler) {
+    using Req = std::remove_reference_t<decltype(request)>;
+    if (m.size != sizeof(Req)) {
+      send_reply(m.kernel, m.caller, m.header, status_reply(Errno::Inval));
+      return;
+    }
+    memcpy(&request, m.bytes, sizeof(Req));
+    int want = token_count(request);
+    Errno bad = want < 0 || m.handle_count > static_cast<uint32_t>(want) ? Errno::Inval
+                : m.handle_count < static_cast<uint32_t>(want)           ? Errno::BadF
+                                                                         : Errno::Ok;
+    for (uint32_t i = 0; bad == Errno::Ok && i < m.handle_count; ++i) {
+      auto arg = m.kernel.token_arg(m.handles[i]);
+      if (arg.ok()) tokens[i] = arg.value();
+      else bad = op == Op::SetNs ? Errno::Inval : arg.error();
+    }
+    if (bad != Errno::Ok) {
+      decltype(handler(request)) out;
+      out.reply.error = bad;
+      send_reply(m.kernel, m.caller, m.header, out);
+      return;
+    }
+    m.table.begin_request(m.caller);
+    auto out = handler(request);
+    send_reply(m.kernel, m.caller, m.header, out);
+    m.table.finish_request();
+  };
+  auto with = [&](auto tag, auto&& fn) {
+    static decltype(tag) request;
+    call(request, [&](auto& r) { return fn(m.table, m.caller, r); });
+  };
+  switch (op) {
+    case Op::Wait:
+      with(WaitRequest{}, [&](ProcessTable& t, Koid c, const WaitRequest& r) { return handle_wait(t, c, r, tokens[0]); });
+      break;
+    case Op::TranslatePid:
+      with(TranslateRequest{}, [&](ProcessTable& t, Koid c, const TranslateRequest& r) {
+        // The handles come in order: from (if named), then to (if named).
+        TokenArg none;
+        const TokenArg& from = r.tokens & kTranslateFrom ? tokens[0] : none;
+        const TokenArg& to = r.tokens & kTranslateTo ? tokens[(r.tokens & kTranslateFrom) ? 1 : 0] : none;
+        return handle_translate(t, c, r, from, to);
+      });
+      break;
+    case Op::PidfdSendSignal:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
+        return handle_pidfd_send_signal(t, c, r, tokens[0]);
+      });
+      break;
+    case Op::PidfdGetPid:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) {
+        return handle_pidfd_getpid(t, c, r, tokens[0]);
+      });
+      break;
+    case Op::SetNs:
+      with(TokenRequest{}, [&](ProcessTable& t, Koid c, const TokenRequest& r) { return handle_setns(t, c, r, tokens[0]); });
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* bytes, uint32_t size,
               const koios::Handle* handles, uint32_t handle_count) {
   koios::MessageHeader header;
   if (size < sizeof header) return false;   // no txid to answer to: dropped
   memcpy(&header, bytes, sizeof header);
   auto op = static_cast<Op>(header.ordinal);
-  bool takes_handles = op == Op::Spawn || op == Op::Exec;
+  bool takes_handles = op == Op::Spawn || op == Op::Exec || op == Op::Adopt;
   bool taken = false;
   // The message is copied into the request type: the bytes may be unaligned or short.
   auto call = [&](auto& request, auto&& handler) {
@@ -285,27 +417,34 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
       break;
     case Op::Exit: with(ValueRequest{}, handle_exit); break;
     case Op::Kill: with(KillRequest{}, handle_kill); break;
-    case Op::Wait: with(WaitRequest{}, handle_wait); break;
+    case Op::Wait: case Op::TranslatePid: case Op::PidfdSendSignal: case Op::PidfdGetPid: case Op::SetNs: {
+      Message m{table, kernel, caller, header, bytes, size, handles, handle_count};
+      dispatch_tokens(m, op);
+      break;
+    }
     case Op::SetPgid: with(PidPairRequest{}, handle_setpgid); break;
     case Op::GetPgid: with(ValueRequest{}, handle_getpgid); break;
     case Op::SetSid: with(Request{}, handle_setsid); break;
     case Op::GetSid: with(ValueRequest{}, handle_getsid); break;
     case Op::List: with(ValueRequest{}, handle_list); break;
-    case Op::TranslatePid: with(TranslateRequest{}, handle_translate); break;
     case Op::PidfdOpen: with(ValueRequest{}, handle_pidfd_open); break;
-    case Op::PidfdSendSignal: with(TokenRequest{}, handle_pidfd_send_signal); break;
-    case Op::PidfdGetPid: with(TokenRequest{}, handle_pidfd_getpid); break;
-    case Op::CloseToken: with(TokenRequest{}, handle_close_token); break;
     case Op::SigAction: with(SigActionRequest{}, handle_sigaction); break;
     case Op::SigProcMask: with(SigMaskRequest{}, handle_sigprocmask); break;
     case Op::SigReturn: with(Request{}, handle_sigreturn); break;
     case Op::SigPending: with(Request{}, handle_sigpending); break;
     case Op::OpenPidNs: with(PidNsRequest{}, handle_open_pid_ns); break;
-    case Op::SetNs: with(TokenRequest{}, handle_setns); break;
     case Op::Unshare: with(FlagsRequest{}, handle_unshare); break;
     case Op::SetSubreaper: with(ValueRequest{}, handle_set_subreaper); break;
     case Op::Stats:
       with(Request{}, [&](ProcessTable& t, Koid c, const Request& r) { return handle_stats(t, kernel, c, r); });
+      break;
+    case Op::Adopt:
+      with(AdoptRequest{}, [&](ProcessTable& t, Koid c, const AdoptRequest& r) {
+        return handle_adopt(t, c, r, handles, handle_count);
+      });
+      break;
+    case Op::SysInfo:
+      with(Request{}, [&](ProcessTable& t, Koid c, const Request& r) { return handle_sysinfo(t, kernel, c, r); });
       break;
     default: send_reply(kernel, caller, header, status_reply(Errno::NoSys)); break;
   }

@@ -15,9 +15,9 @@ using koios::Signals;
 
 namespace {
 
-// Port keys: the process KoID and what was waited for.
-constexpr uint64_t kKeyChannel = 0, kKeyTerminated = 1;
-uint64_t key(Koid process, uint64_t what) { return ns::raw(process) << 1 | what; }
+// Port keys: a KoID (a process's, or a token's handed-out side's) and what was waited for.
+constexpr uint64_t kKeyChannel = 0, kKeyTerminated = 1, kKeyToken = 2, kKeyMask = 3;
+uint64_t key(Koid koid, uint64_t what) { return ns::raw(koid) << 2 | what; }
 
 // A thread that does not park within this long is treated as gone: pidsrv never waits on one
 // client for long (a suspend parks at the next return to user mode, which an IPI forces).
@@ -46,12 +46,6 @@ Result<Koid> koid_of(Handle h) {
   return Koid{info.koid};
 }
 
-koios::i64 now_ns() {
-  koios::i64 t = 0;
-  (void)koios::clock_get(0, &t);
-  return t;
-}
-
 // Room for one request: the largest message and its handles (statics: pidsrv is one thread).
 alignas(16) uint8_t g_message[koios::kMaxMessageBytes];
 Handle g_handles[koios::kMaxMessageHandles];
@@ -61,7 +55,12 @@ const char* g_strings[proto::pid::kMaxSpawnStrings + 2];
 }  // namespace
 
 KoiosKernel::KoiosKernel(ns::Allocator& alloc, Handle port, const koios::Bootfs& bootfs)
-    : alloc_(alloc), port_(port), bootfs_(bootfs), jobs_(alloc), procs_(alloc), threads_(alloc) {}
+    : alloc_(alloc), port_(port), bootfs_(bootfs), jobs_(alloc), procs_(alloc), threads_(alloc), tokens_(alloc) {}
+
+KoiosKernel::Token* KoiosKernel::token(Koid key) const {
+  Token* const* t = tokens_.find(ns::raw(key));
+  return t ? *t : nullptr;
+}
 
 KoiosKernel::Proc* KoiosKernel::proc(Koid process) const {
   Proc* const* p = procs_.find(ns::raw(process));
@@ -83,6 +82,44 @@ void KoiosKernel::close(Handle& h) {
   (void)koios::handle_close(h);
   h = kInvalidHandle;
   --handles_;
+}
+
+// ---- ps and sysinfo ----------------------------------------------------------------------------
+
+uint64_t KoiosKernel::cpu_time_ns(Koid thread) const {
+  Proc* p = proc_of_thread(thread);
+  if (!p || p->thread == kInvalidHandle) return 0;
+  koios::InfoThreadStats stats{};
+  if (koios::object_get_info(p->thread, static_cast<koios::u32>(koios::InfoTopic::ThreadStats), &stats, sizeof stats,
+                             nullptr, nullptr) != koios::Status::Ok)
+    return 0;
+  return stats.total_ns;
+}
+
+bool KoiosKernel::thread_blocked(Koid thread) const {
+  Proc* p = proc_of_thread(thread);
+  if (!p || p->thread == kInvalidHandle) return false;
+  koios::InfoThread info{};
+  if (koios::object_get_info(p->thread, static_cast<koios::u32>(koios::InfoTopic::Thread), &info, sizeof info, nullptr,
+                             nullptr) != koios::Status::Ok)
+    return false;
+  return info.state == koios::ThreadState::Blocked;
+}
+
+int64_t KoiosKernel::now_ns() const {
+  koios::i64 t = 0;
+  (void)koios::clock_get(0, &t);
+  return t;
+}
+
+Result<KernelOps::Memory> KoiosKernel::memory() const {
+  if (info_resource_ == kInvalidHandle) return Errno::NoSys;
+  koios::InfoKernelCounts counts{};
+  koios::Status s = koios::object_get_info(info_resource_, static_cast<koios::u32>(koios::InfoTopic::KernelCounts),
+                                           &counts, sizeof counts, nullptr, nullptr);
+  if (s != koios::Status::Ok) return errno_of(s);
+  constexpr uint64_t kPage = 4096;
+  return Memory{counts.pages_total * kPage, counts.pages_free * kPage, counts.user_pages * kPage};
 }
 
 // ---- start-up ---------------------------------------------------------------------------------
@@ -119,6 +156,44 @@ Result<Koid> KoiosKernel::adopt_init(Handle process, Handle thread, Handle chann
   return k;
 }
 
+Result<Koid> KoiosKernel::adopt_process(const Handle* handles, uint32_t count, Koid* thread_koid) {
+  if (count < 1 || count > 2) return Errno::Inval;
+  koios::InfoBasic info{};
+  auto basic = [&](Handle h) {
+    return koios::object_get_info(h, static_cast<koios::u32>(koios::InfoTopic::Basic), &info, sizeof info, nullptr,
+                                  nullptr) == koios::Status::Ok;
+  };
+  if (!basic(handles[0]) || info.type != koios::ObjectType::Process) return Errno::Inval;
+  Koid k{info.koid};
+  Koid t = ns::kInvalidKoid;
+  if (count == 2) {
+    if (!basic(handles[1]) || info.type != koios::ObjectType::Thread || info.related_koid != ns::raw(k))
+      return Errno::Inval;
+    t = Koid{info.koid};
+  }
+  if (proc(k)) return Errno::Exist;
+  auto* p = alloc_.make<Proc>();
+  if (!p) return Errno::NoMem;
+  if (!procs_.insert(ns::raw(k), p).ok() || (count == 2 && !threads_.insert(ns::raw(t), k).ok())) {
+    procs_.erase(ns::raw(k));
+    alloc_.destroy(p);
+    return Errno::NoMem;
+  }
+  p->koid = k;
+  p->process = handles[0];
+  p->thread = count == 2 ? handles[1] : kInvalidHandle;
+  p->thread_koid = t;
+  handles_ += count;
+  // Taken: serve() must not close them after the request (`handles` may be current_handles_).
+  const Handle taken[2] = {p->process, p->thread};
+  for (uint32_t i = 0; current_handles_ && i < current_handle_count_; ++i)
+    if (current_handles_[i] == taken[0] || (count == 2 && current_handles_[i] == taken[1]))
+      current_handles_[i] = kInvalidHandle;
+  (void)arm_terminated(*p);
+  *thread_koid = t;
+  return k;
+}
+
 // ---- waits --------------------------------------------------------------------------------------
 
 Status KoiosKernel::arm_channel(Proc& p) {
@@ -144,10 +219,16 @@ void KoiosKernel::close_channel(Proc& p) {
 }
 
 void KoiosKernel::on_packet(ProcessTable& table, const koios::PortPacket& packet) {
-  Koid k{packet.key >> 1};
+  Koid k{packet.key >> 2};
   Proc* p = proc(k);
-  if (!p) return;   // released since the packet was queued
-  if ((packet.key & 1) == kKeyTerminated) {
+  if (!p) {
+    // Not a process (or one released since the packet was queued): a token whose handed-out
+    // side has lost its last handle; the table frees it (and drop_token closes the kept side).
+    // Looked at second, so a client's packet costs what it did before tokens.
+    if ((packet.key & kKeyMask) == kKeyToken && token(k)) table.on_token_closed(k);
+    return;
+  }
+  if ((packet.key & kKeyMask) == kKeyTerminated) {
     p->watching = false;
     koios::InfoProcess info{};
     (void)koios::object_get_info(p->process, static_cast<koios::u32>(koios::InfoTopic::Process), &info, sizeof info,
@@ -250,6 +331,18 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   // move into the start-up message (the kernel requires it); the runtime drops that right when it
   // takes the handle (process.cc), so a program does not hand its identity on by mistake. One that
   // does so on purpose only delegates its own authority, as a proxy could.
+  // An fd is a socket, a file channel or a terminal (a Console resource, which the console shell
+  // hands its foreground programs), nothing else: checked while the handles are still the
+  // request's, so a refused spawn leaves nothing behind.
+  uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(args.fd_mask));
+  for (uint32_t i = 0; i < fds; ++i) {
+    koios::InfoBasic info{};
+    if (koios::object_get_info(args.handles[i], static_cast<uint32_t>(koios::InfoTopic::Basic), &info, sizeof info,
+                               nullptr, nullptr) != koios::Status::Ok ||
+        (info.type != koios::ObjectType::Socket && info.type != koios::ObjectType::Channel &&
+         info.type != koios::ObjectType::Resource))
+      return Errno::BadF;
+  }
   Handle ours = kInvalidHandle, restricted = kInvalidHandle;
   if (koios::Status s = koios::channel_create(0, &ours, &restricted); s != koios::Status::Ok) return errno_of(s);
   // argv and envp point into the request (NUL-terminated, checked by dispatch).
@@ -262,20 +355,20 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   g_strings[args.argc] = nullptr;
   g_strings[args.argc + args.envc + 1] = nullptr;
   const char* const* envp = g_strings + args.argc + 1;
-  // Start-up handles: stdio, the caller's extras, then the pidsrv channel.
-  koios::SpawnHandle extra[3 + proto::pid::kMaxSpawnExtra + 1];
+  // Start-up handles: the fds, the caller's extras, then the pidsrv channel.
+  static koios::SpawnHandle extra[proto::pid::kMaxSpawnHandles + 1];
   uint32_t count = 0, used = 0;
-  for (uint32_t fd = 0; fd < 3; ++fd)
-    if (args.stdio_mask & (1u << fd)) extra[count++] = {args.stdio[used++], koios::StartupHandleKind::Fd, fd};
+  for (uint32_t fd = 0; fd < proto::pid::kMaxSpawnFds; ++fd)
+    if (args.fd_mask & (uint64_t{1} << fd)) extra[count++] = {args.handles[used++], koios::StartupHandleKind::Fd, fd};
   for (uint32_t i = 0; i < args.extra_count; ++i)
-    extra[count++] = {args.stdio[used++], static_cast<koios::StartupHandleKind>(args.extra[i].kind), args.extra[i].arg};
+    extra[count++] = {args.handles[used++], static_cast<koios::StartupHandleKind>(args.extra[i].kind), args.extra[i].arg};
   extra[count++] = {restricted, koios::StartupHandleKind::Server, static_cast<koios::u32>(koios::StartupServer::Pid)};
   // spawn_into consumes them all, whatever the outcome: the request no longer holds them.
   for (uint32_t i = 0; i < current_handle_count_; ++i) current_handles_[i] = kInvalidHandle;
   Handle vmar = p->vmar;
   p->vmar = kInvalidHandle;
   --handles_;
-  auto thread = koios::spawn_into(p->process, vmar, bootfs_, args.path, argv, envp, extra, count);
+  auto thread = koios::spawn_into(p->process, vmar, bootfs_, args.path, argv, envp, extra, count, args.cwd);
   if (!thread.ok()) {
     (void)koios::handle_close(ours);
     return errno_of(thread.status());
@@ -367,6 +460,79 @@ void KoiosKernel::send(Koid client, const void* bytes, uint32_t size) {
   if (!p || p->channel == kInvalidHandle) return;
   // Never blocks: a client whose queue is full (it does not read its replies) loses this one.
   if (koios::channel_write(p->channel, 0, bytes, size, nullptr, 0) != koios::Status::Ok) ++dropped_;
+}
+
+}  // namespace pidsrv
+
+// ---- tokens -------------------------------------------------------------------------------------
+
+namespace pidsrv {
+
+Result<Koid> KoiosKernel::mint_token(bool enter) {
+  auto* t = alloc_.make<Token>();
+  if (!t) return Errno::NoMem;
+  Handle out = kInvalidHandle;
+  if (koios::Status s = koios::token_create(0, &t->kept, &out); s != koios::Status::Ok) {
+    alloc_.destroy(t);
+    return errno_of(s);
+  }
+  handles_ += 2;
+  // The client's side may wait, be duplicated and passed on, and join (namespace tokens only);
+  // not signal pidsrv's side.
+  koios::Rights rights = koios::kRightsBasic | (enter ? koios::Rights::Enter : koios::Rights::None);
+  koios::Status s = koios::handle_replace(out, rights, &t->out);
+  if (s != koios::Status::Ok) t->out = out;   // replace failed: the original is still valid
+  auto k = s == koios::Status::Ok ? koid_of(t->out) : Result<Koid>(errno_of(s));
+  if (!k.ok() || !tokens_.insert(ns::raw(k.value()), t).ok() ||
+      koios::object_wait_async(t->kept, port_, key(k.value(), kKeyToken), Signals::PeerClosed,
+                               koios::kWaitAsyncOnce) != koios::Status::Ok) {
+    if (k.ok()) tokens_.erase(ns::raw(k.value()));
+    close(t->out);
+    close(t->kept);
+    alloc_.destroy(t);
+    return k.ok() ? Errno::NoMem : k.error();
+  }
+  return k.value();
+}
+
+void KoiosKernel::send_token(Koid client, const void* bytes, uint32_t size, Koid k) {
+  Token* t = token(k);
+  Proc* p = proc(client);
+  if (!t || t->out == kInvalidHandle) return;
+  if (p && p->channel != kInvalidHandle &&
+      koios::channel_write(p->channel, 0, bytes, size, &t->out, 1) == koios::Status::Ok) {
+    t->out = kInvalidHandle;   // moved to the client
+    --handles_;
+    return;
+  }
+  // Undelivered: closing the only handle to it frees the token as the client closing it would.
+  ++dropped_;
+  close(t->out);
+}
+
+void KoiosKernel::signal_token(Koid k) {
+  Token* t = token(k);
+  if (t) (void)koios::object_signal_peer(t->kept, Signals::None, proto::pid::kPidfdExited);
+}
+
+void KoiosKernel::drop_token(Koid k) {
+  Token* t = token(k);
+  if (!t) return;
+  // An armed wait keeps the kept side alive and would fire later: cancel it first.
+  (void)koios::port_cancel(port_, t->kept, key(k, kKeyToken));
+  close(t->out);
+  close(t->kept);
+  tokens_.erase(ns::raw(k));
+  alloc_.destroy(t);
+}
+
+Result<TokenArg> KoiosKernel::token_arg(Handle h) {
+  koios::InfoBasic info{};
+  if (koios::object_get_info(h, static_cast<koios::u32>(koios::InfoTopic::Basic), &info, sizeof info, nullptr,
+                             nullptr) != koios::Status::Ok ||
+      info.type != koios::ObjectType::Token)
+    return Errno::BadF;
+  return TokenArg{Koid{info.koid}, info.rights};
 }
 
 }  // namespace pidsrv

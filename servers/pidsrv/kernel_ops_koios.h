@@ -38,8 +38,21 @@ class KoiosKernel final : public KernelOps {
   Status write_state(Koid thread, const koios::ThreadStateGeneral& regs) override;
   Status resume_thread(Koid thread) override;
   void send(Koid client, const void* bytes, uint32_t size) override;
+  Result<Koid> mint_token(bool enter) override;
+  void send_token(Koid client, const void* bytes, uint32_t size, Koid key) override;
+  void signal_token(Koid key) override;
+  void drop_token(Koid key) override;
+  Result<TokenArg> token_arg(koios::Handle handle) override;
   uint64_t client_count() const override { return clients_; }
   uint64_t handle_count() const override { return handles_; }
+  uint64_t cpu_time_ns(Koid thread) const override;
+  bool thread_blocked(Koid thread) const override;
+  Result<Koid> adopt_process(const koios::Handle* handles, uint32_t count, Koid* thread) override;
+  int64_t now_ns() const override;
+  Result<Memory> memory() const override;
+
+  // The info resource init may give pidsrv (kernel-wide counts, for sysinfo); kept for good.
+  void set_info_resource(koios::Handle resource) { info_resource_ = resource; }
 
   uint64_t dropped_replies() const { return dropped_; }
 
@@ -54,6 +67,13 @@ class KoiosKernel final : public KernelOps {
     koios::Handle channel = koios::kInvalidHandle;  // pidsrv's end of the client channel
     bool watching = false;                          // a Terminated wait is armed
   };
+  // The two sides of a token pidsrv minted: `kept` (PeerClosed is waited for on the port) and
+  // `out`, the side for the client, held only until its reply is written.
+  struct Token {
+    koios::Handle kept = koios::kInvalidHandle;
+    koios::Handle out = koios::kInvalidHandle;
+  };
+  Token* token(Koid key) const;
   Proc* proc(Koid process) const;
   Proc* proc_of_thread(Koid thread) const;
   koios::Handle job(Koid job) const;
@@ -70,9 +90,11 @@ class KoiosKernel final : public KernelOps {
   ns::KoidMap<koios::Handle> jobs_;
   ns::KoidMap<Proc*> procs_;
   ns::KoidMap<Koid> threads_;   // thread KoID -> process KoID
+  ns::KoidMap<Token*> tokens_;  // by the handed-out side's KoID
   uint64_t clients_ = 0;
   uint64_t handles_ = 0;
   uint64_t dropped_ = 0;
+  koios::Handle info_resource_ = koios::kInvalidHandle;
   // The handles of the message being dispatched; start_process takes (and clears) them.
   koios::Handle* current_handles_ = nullptr;
   uint32_t current_handle_count_ = 0;

@@ -3,11 +3,14 @@
 //   BootfsVmo        the boot filesystem, to spawn from
 //   User 1, 2, 3     init's process, init's main thread (optional: the kernel gives init no handle
 //                    to it, so no handler can be delivered to init), pidsrv's end of init's channel
+//   Resource Info    optional: kernel-wide memory counts for sysinfo
 // init is pid 1 of the root namespace: it was started by the kernel, so pidsrv adopts it instead
-// of spawning it. pidsrv itself has no pid (a server, like a kernel thread on Linux). Then one
+// of spawning it. pidsrv itself is adopted next, as init's child (pid 2, like Linux's kthreadd,
+// and as deaf to signals as a kernel thread). Then one
 // loop: port_wait, and each packet is a client channel to serve or a process that ended.
 #include <cstdio>
 
+#include "koios/resource.h"
 #include "koios/vm.h"
 #include "libns/allocator.h"
 #include "runtime.h"
@@ -38,6 +41,9 @@ int main(int, char**, char**) {
   Handle init_thread = koios::startup_handle(StartupHandleKind::User, 2);
   Handle init_channel = koios::startup_handle(StartupHandleKind::User, 3);
   Handle vmar = koios::startup_handle(StartupHandleKind::RootVmar);
+  // Optional: the info resource, for sysinfo's memory counts (koios/resource.h's Info).
+  Handle info_resource =
+      koios::startup_handle(StartupHandleKind::Resource, static_cast<koios::u32>(koios::ResourceKind::Info));
   if (root_job == koios::kInvalidHandle || bootfs_vmo == koios::kInvalidHandle ||
       init_process == koios::kInvalidHandle || init_channel == koios::kInvalidHandle || vmar == koios::kInvalidHandle) {
     std::printf("pidsrv: missing start-up handles (job, boot filesystem, init's process, channel)\n");
@@ -59,6 +65,7 @@ int main(int, char**, char**) {
   Handle port = koios::kInvalidHandle;
   if (koios::Status s = koios::port_create(0, &port); s != koios::Status::Ok) return fail("port", s);
   static pidsrv::KoiosKernel kernel(alloc, port, bootfs.value());
+  kernel.set_info_resource(info_resource);
   static pidsrv::ProcessTable table(alloc, kernel);
   auto job_koid = kernel.adopt_job(root_job);
   ns::Koid init_thread_koid{};
@@ -67,6 +74,15 @@ int main(int, char**, char**) {
       !table.init(job_koid.value(), init_koid.value(), init_thread_koid, "init").ok()) {
     std::printf("pidsrv: cannot adopt init\n");
     return 1;
+  }
+  // pidsrv itself gets a pid under init, as Linux's kthreadd is pid 2, so that ps shows it; it
+  // ignores every signal (it cannot stop or kill itself and go on serving).
+  const Handle self[] = {koios::startup_handle(StartupHandleKind::Process),
+                         koios::startup_handle(StartupHandleKind::Thread)};
+  if (self[0] != koios::kInvalidHandle) {
+    koios::u32 count = self[1] != koios::kInvalidHandle ? 2 : 1;
+    if (!table.adopt(init_koid.value(), self, count, "pidsrv", pidsrv::ProcessTable::SignalPolicy::kIgnore).ok())
+      std::printf("pidsrv: cannot give itself a pid\n");
   }
   for (;;) {
     koios::PortPacket packet{};

@@ -44,7 +44,10 @@ ProcessTable::ProcessTable(ns::Allocator& alloc, KernelOps& kernel)
 ProcessTable::~ProcessTable() {
   // Tokens and handles first (they reference Registry records), then our own records; the
   // Registry frees its model itself.
-  tokens_.for_each([&](uint64_t, Token* t) { alloc_.destroy(t); });
+  tokens_.for_each([&](uint64_t, Token* t) {
+    kernel_.drop_token(t->key);
+    alloc_.destroy(t);
+  });
   ns_infos_.for_each([&](uint64_t, NsInfo* n) { alloc_.destroy(n); });
   by_ident_.for_each([&](uint64_t, Entry* e) { alloc_.destroy(e); });
 }
@@ -71,6 +74,7 @@ Status ProcessTable::init(Koid root_job, Koid init_process, Koid init_thread, co
   e->thread = init_thread;
   e->ns = reg_.root_pid_ns().koid();
   copy_name(e->name, name ? name : "init");
+  e->start_ns = kernel_.now_ns();
   info->ns = e->ns;
   info->job = root_job;
   info->hold = hold.value();
@@ -143,40 +147,48 @@ void ProcessTable::drop_ns_info(NsInfo* info) {
 
 Result<Token*> ProcessTable::add_token(Entry& owner, Token::Kind kind) {
   if (owner.ntokens >= kMaxTokensPerClient) return Errno::MFile;
+  if (tokens_.size() >= kMaxTokens) return Errno::NFile;
   auto* t = alloc_.make<Token>();
   if (!t) return Errno::NoMem;
-  // Ids are never reused; on the target they sit behind kernel token handles.
-  t->id = ++next_token_;
-  if (!tokens_.insert(t->id, t).ok()) { alloc_.destroy(t); return Errno::NoMem; }
+  // Pidfds carry no Enter: only a namespace token is something to join.
+  auto key = kernel_.mint_token(kind == Token::Kind::PidNs);
+  if (!key.ok() || !tokens_.insert(ns::raw(key.value()), t).ok()) {
+    if (key.ok()) kernel_.drop_token(key.value());
+    alloc_.destroy(t);
+    return key.ok() ? Errno::NoMem : key.error();
+  }
+  t->key = key.value();
   t->kind = kind;
   t->owner = owner.ident;
-  t->next = owner.tokens;
-  owner.tokens = t;
   ++owner.ntokens;
   return t;
 }
 
-Token* ProcessTable::find_token(const Entry& owner, uint64_t id) const {
-  Token* const* t = tokens_.find(id);
-  // FIXME(#6): tokens become kernel token handles a client can pass on; until then only the
-  // client that opened one may use it.
-  return t && (*t)->owner == owner.ident ? *t : nullptr;
+Token* ProcessTable::find_token(Koid key, Token::Kind kind) const {
+  // Only pidsrv's own tokens are in the map: a forged or foreign handle has some other KoID.
+  Token* const* t = tokens_.find(ns::raw(key));
+  return t && (*t)->kind == kind ? *t : nullptr;
 }
 
 void ProcessTable::close_token(Token* t) {
-  if (Entry* owner = find_ident(t->owner)) {
-    for (Token** p = &owner->tokens; *p; p = &(*p)->next) {
-      if (*p == t) { *p = t->next; --owner->ntokens; break; }
-    }
-  }
-  tokens_.erase(t->id);
+  if (Entry* owner = find_ident(t->owner)) --owner->ntokens;
+  tokens_.erase(ns::raw(t->key));
+  kernel_.drop_token(t->key);
   if (t->pidref) reg_.pidfd_close(t->pidref);
   if (t->nshandle) reg_.close(t->nshandle);
   alloc_.destroy(t);
 }
 
-void ProcessTable::close_tokens(Entry& e) {
-  while (e.tokens) close_token(e.tokens);
+void ProcessTable::on_token_closed(Koid key) {
+  if (Token* const* t = tokens_.find(ns::raw(key))) close_token(*t);
+}
+
+void ProcessTable::signal_pidfds(const Entry& e) {
+  // Off the hot paths: nothing to look at unless some pidfd is open.
+  if (tokens_.size() == 0) return;
+  tokens_.for_each([&](uint64_t, Token* t) {
+    if (t->kind == Token::Kind::Pidfd && t->pidref->record().koid() == e.ident) kernel_.signal_token(t->key);
+  });
 }
 
 // ---- requests: pids -------------------------------------------------------------------------------
@@ -279,6 +291,7 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
   };
   if (!e || (own_job && !new_info)) return fail(Errno::NoMem, ns::kInvalidKoid);
   copy_name(e->name, args.path);
+  e->start_ns = kernel_.now_ns();
   auto k = kernel_.create_process(job, e->name);
   if (!k.ok()) return fail(k.error(), ns::kInvalidKoid);
   Koid child = k.value();
@@ -327,6 +340,45 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
   }
   e->thread = t.value();
   return rc->pid()->nr_in(*rp->active_pid_ns());
+}
+
+Result<Pid> ProcessTable::adopt(Koid caller, const koios::Handle* handles, uint32_t count, const char* name,
+                                SignalPolicy signals) {
+  Entry* p = live(caller);
+  if (!p) return Errno::Srch;
+  Process* rp = proc(*p);
+  if (rp->active_pid_ns() != &reg_.root_pid_ns() || reg_.root_pid_ns().child_reaper() != p->ident) return Errno::Perm;
+  auto* e = alloc_.make<Entry>();
+  if (!e) return Errno::NoMem;
+  Koid thread = ns::kInvalidKoid;
+  auto k = kernel_.adopt_process(handles, count, &thread);
+  if (!k.ok()) {
+    alloc_.destroy(e);
+    return k.error();
+  }
+  Koid child = k.value();
+  auto c = reg_.clone(p->ident, child, 0);
+  if (!c.ok()) {
+    kernel_.release_process(child);
+    alloc_.destroy(e);
+    return c.error();
+  }
+  Pid nr = c.value()->pid()->nr_in(*rp->active_pid_ns());
+  if (!by_ident_.insert(ns::raw(child), e).ok() || !by_process_.insert(ns::raw(child), e).ok()) {
+    by_ident_.erase(ns::raw(child));
+    (void)reg_.exit(child, 0);
+    (void)reg_.wait(p->ident, nr);
+    kernel_.release_process(child);
+    alloc_.destroy(e);
+    return Errno::NoMem;
+  }
+  e->ident = e->process = child;
+  e->thread = thread;
+  e->ns = c.value()->active_pid_ns()->koid();
+  copy_name(e->name, name);
+  e->start_ns = kernel_.now_ns();
+  e->ignores_signals = signals == SignalPolicy::kIgnore;
+  return nr;
 }
 
 void ProcessTable::undo_spawn(Entry* parent, Entry* child) {
@@ -416,7 +468,11 @@ void ProcessTable::become_zombie(Entry& e, int32_t status) {
     n->for_each_record([&](ns::PidRecord* r) {
       auto* q = static_cast<Process*>(r->task());
       if (!q || q == rp) return;
-      if (Entry* v = find_ident(q->koid())) add(v);
+      if (Entry* v = find_ident(q->koid())) {
+        // Now, while its record still names it: the dying init may reap it below.
+        if (v->state != Entry::State::Zombie) signal_pidfds(*v);
+        add(v);
+      }
     });
     if (NsInfo* const* info = ns_infos_.find(ns::raw(n->koid()))) (void)kernel_.kill_job((*info)->job);
   } else {
@@ -429,7 +485,7 @@ void ProcessTable::become_zombie(Entry& e, int32_t status) {
   e.status = status;
   e.nframes = 0;
   drop_waiters(e);
-  close_tokens(e);
+  signal_pidfds(e);
   (void)reg_.exit(e.ident, registry_code(status));
   for (Entry *v = affected, *next; v; v = next) {
     next = v->victim_next;
@@ -439,7 +495,6 @@ void ProcessTable::become_zombie(Entry& e, int32_t status) {
       v->status = wait_status_signaled(kSigKill);
       v->nframes = 0;
       drop_waiters(*v);
-      close_tokens(*v);
     }
     if (!proc(*v)) forget(v);   // reaped by the dying init at once
     else notify_parent(*v, false);
@@ -499,7 +554,6 @@ void ProcessTable::reap(Entry& parent, Entry& child) {
 void ProcessTable::forget(Entry* e) {
   if (NsInfo* const* info = ns_infos_.find(ns::raw(e->ns)); info && (*info)->init_ident == e->ident)
     drop_ns_info(*info);
-  close_tokens(*e);
   if (e->notify_queued) {
     for (Entry** p = &notify_head_; *p; p = &(*p)->notify_next)
       if (*p == e) { *p = e->notify_next; break; }
@@ -528,13 +582,11 @@ Result<ProcessTable::WaitOutcome> ProcessTable::try_wait(Entry& parent, const Wa
       group = w.id == 0 ? rp->pgrp() : n.record_of(w.id);
       if (!group) return Errno::Child;
       break;
-    case IdType::Pidfd: {
-      Token* t = find_token(parent, w.pidfd);
-      if (!t || t->kind != Token::Kind::Pidfd) return Errno::BadF;
-      pidfd_target = t->pidref->record().koid();
+    case IdType::Pidfd:
+      // Resolved by wait() when the request came: the token may be closed while the wait blocks.
+      pidfd_target = w.pidfd;   // resolved by wait()
       if (pidfd_target == ns::kInvalidKoid) return Errno::Child;
       break;
-    }
     default: return Errno::Inval;
   }
   bool any = false;
@@ -583,11 +635,17 @@ Result<WaitResult> ProcessTable::wait(Koid caller, const Waiter& w, bool* deferr
   if (!e) return Errno::Srch;
   if (w.options & ~kWaitKnownOptions) return Errno::Inval;
   if (!(w.options & (kWExited | kWStopped | kWContinued))) return Errno::Inval;
+  Waiter resolved = w;
+  if (w.idtype == IdType::Pidfd) {
+    Token* t = find_token(w.pidfd, Token::Kind::Pidfd);
+    if (!t) return Errno::BadF;
+    resolved.pidfd = t->pidref->record().koid();   // invalid once reaped: ECHILD
+  }
   WaitResult r;
-  WaitOutcome o = NS_TRY(try_wait(*e, w, &r));
+  WaitOutcome o = NS_TRY(try_wait(*e, resolved, &r));
   if (o == WaitOutcome::Ready || (w.options & kWNoHang)) return r;
   if (e->nwaiters >= kMaxWaiters) return Errno::Again;
-  e->waiters[e->nwaiters++] = w;
+  e->waiters[e->nwaiters++] = resolved;
   *deferred = true;
   return WaitResult{};
 }
@@ -630,7 +688,7 @@ bool ProcessTable::may_signal(const Entry& sender, const Entry& target, int sig)
 
 Status ProcessTable::send_checked(Entry& sender, Entry& target, int sig) {
   if (!may_signal(sender, target, sig)) return Errno::Perm;
-  if (sig == 0 || target.state == Entry::State::Zombie) return {};
+  if (sig == 0 || target.state == Entry::State::Zombie || target.ignores_signals) return {};
   Process* t = proc(target);
   PidNamespace& tns = *t->active_pid_ns();
   if (tns.child_reaper() == target.ident) {
@@ -864,7 +922,12 @@ Result<uint32_t> ProcessTable::list(Koid caller, Pid after, ProcInfo* out, uint3
     info.state = !qe || qe->state == Entry::State::Zombie ? ProcState::Zombie
                  : qe->state == Entry::State::Stopped     ? ProcState::Stopped
                                                           : ProcState::Running;
-    if (qe) memcpy(info.name, qe->name, sizeof info.name);
+    if (qe) {
+      memcpy(info.name, qe->name, sizeof info.name);
+      info.start_ns = qe->start_ns;
+      info.cpu_ns = qe->state == Entry::State::Zombie ? 0 : kernel_.cpu_time_ns(qe->thread);
+      if (info.state == ProcState::Running && kernel_.thread_blocked(qe->thread)) info.state = ProcState::Sleeping;
+    }
     info.levels = r->level() - n.level() + 1;
     for (uint32_t l = 0; l < info.levels; ++l) info.nspid[l] = r->upid(n.level() + l).nr;
   });
@@ -873,7 +936,7 @@ Result<uint32_t> ProcessTable::list(Koid caller, Pid after, ProcInfo* out, uint3
 
 // ---- pidfds and namespace tokens ---------------------------------------------------------------------
 
-Result<uint64_t> ProcessTable::pidfd_open(Koid caller, Pid pid) {
+Result<Koid> ProcessTable::pidfd_open(Koid caller, Pid pid) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
   if (pid <= 0) return Errno::Inval;
@@ -882,14 +945,17 @@ Result<uint64_t> ProcessTable::pidfd_open(Koid caller, Pid pid) {
   auto t = add_token(*e, Token::Kind::Pidfd);
   if (!t.ok()) { reg_.pidfd_close(ref); return t.error(); }
   t.value()->pidref = ref;
-  return t.value()->id;
+  // A process that has already exited: the pidfd is readable at once, as on Linux.
+  Entry* target = find_ident(ref->record().koid());
+  if (!target || target->state == Entry::State::Zombie) kernel_.signal_token(t.value()->key);
+  return t.value()->key;
 }
 
-Status ProcessTable::pidfd_send_signal(Koid caller, uint64_t token, int sig) {
+Status ProcessTable::pidfd_send_signal(Koid caller, Koid token, int sig) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
-  Token* t = find_token(*e, token);
-  if (!t || t->kind != Token::Kind::Pidfd) return Errno::BadF;
+  Token* t = find_token(token, Token::Kind::Pidfd);
+  if (!t) return Errno::BadF;
   if (sig < 0 || sig > kSigMax) return Errno::Inval;
   Koid k = t->pidref->record().koid();
   if (k == ns::kInvalidKoid) return Errno::Srch;   // reaped: the pid may be someone else's now
@@ -901,24 +967,15 @@ Status ProcessTable::pidfd_send_signal(Koid caller, uint64_t token, int sig) {
   return st;
 }
 
-Result<Pid> ProcessTable::pidfd_getpid(Koid caller, uint64_t token) {
+Result<Pid> ProcessTable::pidfd_getpid(Koid caller, Koid token) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
-  Token* t = find_token(*e, token);
-  if (!t || t->kind != Token::Kind::Pidfd) return Errno::BadF;
+  Token* t = find_token(token, Token::Kind::Pidfd);
+  if (!t) return Errno::BadF;
   return reg_.pidfd_pid(e->ident, *t->pidref);
 }
 
-Status ProcessTable::close_token(Koid caller, uint64_t token) {
-  Entry* e = live(caller);
-  if (!e) return Errno::Srch;
-  Token* t = find_token(*e, token);
-  if (!t) return Errno::BadF;
-  close_token(t);
-  return {};
-}
-
-Result<uint64_t> ProcessTable::open_pid_ns(Koid caller, Pid pid, bool for_children) {
+Result<Koid> ProcessTable::open_pid_ns(Koid caller, Pid pid, bool for_children) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
   if (pid < 0) return Errno::Inval;
@@ -929,18 +986,18 @@ Result<uint64_t> ProcessTable::open_pid_ns(Koid caller, Pid pid, bool for_childr
   auto t = add_token(*e, Token::Kind::PidNs);
   if (!t.ok()) { reg_.close(h); return t.error(); }
   t.value()->nshandle = h;
-  return t.value()->id;
+  return t.value()->key;
 }
 
-Result<Pid> ProcessTable::translate(Koid caller, Pid pid, uint64_t from, uint64_t to) {
+Result<Pid> ProcessTable::translate(Koid caller, Pid pid, Koid from, Koid to) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
   if (pid <= 0) return Errno::Inval;
   const PidNamespace* own = proc(*e)->active_pid_ns();
-  auto resolve = [&](uint64_t id, const PidNamespace** out) -> Status {
-    if (id == 0) { *out = own; return {}; }
-    Token* tok = find_token(*e, id);
-    if (!tok || tok->kind != Token::Kind::PidNs) return Errno::BadF;
+  auto resolve = [&](Koid key, const PidNamespace** out) -> Status {
+    if (key == ns::kInvalidKoid) { *out = own; return {}; }
+    Token* tok = find_token(key, Token::Kind::PidNs);
+    if (!tok) return Errno::BadF;
     *out = static_cast<const PidNamespace*>(&tok->nshandle->ns());
     return {};
   };
@@ -951,12 +1008,22 @@ Result<Pid> ProcessTable::translate(Koid caller, Pid pid, uint64_t from, uint64_
   return ns::Registry::translate(pid, *f, *t);
 }
 
-Status ProcessTable::setns(Koid caller, uint64_t token) {
+Status ProcessTable::setns(Koid caller, Koid token, bool may_enter) {
   Entry* e = live(caller);
   if (!e) return Errno::Srch;
-  Token* t = find_token(*e, token);
-  if (!t || t->kind != Token::Kind::PidNs) return Errno::BadF;
-  return reg_.setns(e->ident, *t->nshandle, ns::kCloneNewPid);
+  if (Token* t = find_token(token, Token::Kind::PidNs)) {
+    if (!may_enter) return Errno::Perm;
+    return reg_.setns(e->ident, *t->nshandle, ns::kCloneNewPid);
+  }
+  // setns(2) also takes a pidfd: the namespace its process is active in.
+  Token* t = find_token(token, Token::Kind::Pidfd);
+  if (!t) return Errno::Inval;
+  Koid target = t->pidref->record().koid();
+  if (target == ns::kInvalidKoid) return Errno::Srch;
+  ns::NsHandle* h = NS_TRY(reg_.open_ns(target, ns::NsType::Pid, ns::Which::Active));
+  Status st = reg_.setns(e->ident, *h, ns::kCloneNewPid);
+  reg_.close(h);
+  return st;
 }
 
 Status ProcessTable::unshare(Koid caller, uint64_t flags) {

@@ -24,7 +24,8 @@ using proto::pid::SigSet;
 
 inline constexpr uint32_t kMaxSignalFrames = 8;     // nested handlers per process
 inline constexpr uint32_t kMaxWaiters = 4;          // blocked waits per process
-inline constexpr uint32_t kMaxTokensPerClient = 64; // pidfds + namespace tokens (EMFILE beyond)
+inline constexpr uint32_t kMaxTokensPerClient = 64; // open by one live client (EMFILE beyond)
+inline constexpr uint32_t kMaxTokens = 4096;        // in all, passed on or not (ENFILE beyond)
 
 // A wait that could not be answered yet; the reply goes out when a child changes state.
 struct Waiter {
@@ -32,7 +33,9 @@ struct Waiter {
   proto::pid::IdType idtype;
   int32_t id;
   uint32_t options;
-  uint64_t pidfd;
+  // IdType::Pidfd: the token's KoID as the request gave it; wait() registers the waiter with the
+  // ident of the process it names instead, since the pidfd may be closed while the wait blocks.
+  Koid pidfd = ns::kInvalidKoid;
 };
 
 struct WaitResult {
@@ -65,6 +68,8 @@ struct Entry {
   bool cont_report = false;         // a continue WCONTINUED has not reported yet
   int stop_sig = 0;
   char name[proto::pid::kMaxName] = {};
+  int64_t start_ns = 0;             // the monotonic clock at spawn (ps's STIME)
+  bool ignores_signals = false;     // pidsrv itself, as Linux's kernel threads: kill answers 0, does nothing
   SigAction actions[proto::pid::kSigMax] = {};   // index sig - 1
   SigSet blocked = 0;
   SigSet pending = 0;
@@ -72,8 +77,7 @@ struct Entry {
   uint32_t nframes = 0;
   Waiter waiters[kMaxWaiters];
   uint32_t nwaiters = 0;
-  Token* tokens = nullptr;          // the tokens this client opened
-  uint32_t ntokens = 0;
+  uint32_t ntokens = 0;             // tokens it opened that are still open (wherever they went)
   // Deferred work: a parent to notify at the end of the current operation.
   Entry* notify_next = nullptr;
   bool notify_queued = false;
@@ -82,15 +86,16 @@ struct Entry {
   Entry* victim_next = nullptr;     // an init's death: the processes it takes along
 };
 
-// A pidfd or a pid-namespace reference handed to a client.
+// A pidfd or a pid-namespace reference: pidsrv's side of a kernel token pair whose other side
+// went to a client. It lives until every handle to that side is gone (on_token_closed), however
+// far the client passed it on; its opener dying does not end it.
 struct Token {
   enum class Kind : uint8_t { Pidfd, PidNs };
-  uint64_t id = 0;
+  Koid key = ns::kInvalidKoid;      // the handed-out side's KoID
   Kind kind = Kind::Pidfd;
-  Koid owner = ns::kInvalidKoid;    // ident of the client that opened it
+  Koid owner = ns::kInvalidKoid;    // ident of the client that opened it (its EMFILE count)
   ns::PidRef* pidref = nullptr;
   ns::NsHandle* nshandle = nullptr;
-  Token* next = nullptr;            // in the owner's list
 };
 
 // A pid namespace that has a job: the job, the Registry handle that keeps the namespace alive
@@ -133,24 +138,34 @@ class ProcessTable {
   Result<Pid> setsid(Koid caller);
   Result<Pid> getsid(Koid caller, Pid pid);
   Result<uint32_t> list(Koid caller, Pid after, proto::pid::ProcInfo* out, uint32_t max);
-  Result<Pid> translate(Koid caller, Pid pid, uint64_t from, uint64_t to);
-  Result<uint64_t> pidfd_open(Koid caller, Pid pid);
-  Status pidfd_send_signal(Koid caller, uint64_t token, int sig);
-  Result<Pid> pidfd_getpid(Koid caller, uint64_t token);
-  Status close_token(Koid caller, uint64_t token);
+  // Tokens are named by the KoID of the handle the request brought (KernelOps::token_arg); one
+  // that is not pidsrv's own, or of another kind, is EBADF. kInvalidKoid: the caller's namespace.
+  Result<Pid> translate(Koid caller, Pid pid, Koid from, Koid to);
+  Result<Koid> pidfd_open(Koid caller, Pid pid);             // the new token's key
+  Status pidfd_send_signal(Koid caller, Koid token, int sig);
+  Result<Pid> pidfd_getpid(Koid caller, Koid token);
   Result<SigAction> sigaction(Koid caller, int sig, const SigAction* set);
   Result<SigSet> sigprocmask(Koid caller, uint32_t how, const SigSet* set);
   Status sigreturn(Koid caller);                             // Ok: registers restored, no reply
   Result<SigSet> sigpending(Koid caller);
-  Result<uint64_t> open_pid_ns(Koid caller, Pid pid, bool for_children);
-  Status setns(Koid caller, uint64_t token);
+  Result<Koid> open_pid_ns(Koid caller, Pid pid, bool for_children);
+  // A namespace token, or a pidfd (its process's active pid namespace, as setns(2) takes one).
+  // `may_enter`: the handle carries Rights::Enter, which joining by namespace token needs (EPERM).
+  Status setns(Koid caller, Koid token, bool may_enter = true);
   Status unshare(Koid caller, uint64_t flags);
   Status set_subreaper(Koid caller, bool on);
+  // Adopt: a process the root init started itself becomes its child (KernelOps::adopt_process
+  // takes the handles). kIgnore is for pidsrv's own entry: it can neither stop nor kill itself.
+  enum class SignalPolicy : uint8_t { kDeliver, kIgnore };
+  Result<Pid> adopt(Koid caller, const koios::Handle* handles, uint32_t count, const char* name,
+                    SignalPolicy signals = SignalPolicy::kDeliver);
 
   // ---- events from the kernel -----------------------------------------------------------------
   // A kernel process ended (main.cc waits for Terminated on each). Unknown KoIDs are ignored:
   // a process replaced by exec, or one already counted dead.
   void on_terminated(Koid process, koios::ProcessExitReason reason, int64_t code, uint64_t fault_cause);
+  // Every handle to the token `key` is gone: free it. Unknown keys are ignored.
+  void on_token_closed(Koid key);
 
   // ---- inspection -----------------------------------------------------------------------------
   struct Counts {
@@ -169,9 +184,9 @@ class ProcessTable {
   Result<NsInfo*> job_for(ns::PidNamespace* ns);
   void drop_ns_info(NsInfo* info);
   Result<Token*> add_token(Entry& owner, Token::Kind kind);
-  Token* find_token(const Entry& owner, uint64_t id) const;
+  Token* find_token(Koid key, Token::Kind kind) const;
   void close_token(Token* t);
-  void close_tokens(Entry& e);
+  void signal_pidfds(const Entry& e);
   void forget(Entry* e);
   void undo_spawn(Entry* parent, Entry* child);
 
@@ -203,8 +218,7 @@ class ProcessTable {
   ns::KoidMap<Entry*> by_process_;
   ns::KoidMap<Entry*> by_ident_;
   ns::KoidMap<NsInfo*> ns_infos_;
-  ns::KoidMap<Token*> tokens_;
-  uint64_t next_token_ = 0;
+  ns::KoidMap<Token*> tokens_;        // by key
   Entry* notify_head_ = nullptr;
   Entry* current_ = nullptr;
   bool in_request_ = false;

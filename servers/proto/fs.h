@@ -54,8 +54,9 @@ inline constexpr u32 kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
 inline constexpr u32 kSIfmt = 0170000, kSIfdir = 0040000, kSIfreg = 0100000;
 inline constexpr u8 kDtDir = 4, kDtReg = 8;
 
-// A path: `length` bytes of `bytes`, no NUL needed (an embedded NUL is EINVAL). Relative paths
-// start at the namespace root until the protocol carries a working directory.
+// A path: `length` bytes of `bytes`, no NUL needed (an embedded NUL is EINVAL). The runtime sends
+// absolute paths, resolved against its working directory (servers/runtime/cwd.h). Relative paths
+// that reach mountsrv start at the namespace root.
 struct Path {
   u32 length;
   char bytes[kPathMax];

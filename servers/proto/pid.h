@@ -5,8 +5,11 @@
 // Signal numbers, wait options and wait statuses are Linux's, so the runtime passes them through.
 //
 // Every pid in a request or reply is a number in the caller's own pid namespace. Tokens (pidfds
-// and pid-namespace references) are 64-bit ids pidsrv mints; on the target they travel as kernel
-// token handles and pidsrv reads the id from the handle, so a client cannot forge one.
+// and pid-namespace references) are kernel token handles (koios token_create): pidsrv keeps one
+// side of each pair and hands out the other with a TokenReply. A request that uses a token sends
+// a duplicate of it with the message (the client keeps its own); pidsrv recognises only its own,
+// by KoID, closes what it received, and answers EBADF for anything else. A token is closed by
+// closing its handles: pidsrv frees its side when the handed-out one reports PeerClosed.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +17,13 @@
 
 #include "koios/channel.h"
 #include "koios/handle.h"
+#include "koios/signals.h"
 #include "libns/errno.h"
 
 namespace proto::pid {
 
 using koios::i32;
+using koios::i64;
 using koios::u32;
 using koios::u64;
 
@@ -70,6 +75,11 @@ constexpr bool wifcontinued(i32 s) { return s == kWaitStatusContinued; }
 // clone(2) flags accepted by Spawn and Unshare (Linux's value).
 inline constexpr u64 kCloneNewPid = 0x20000000;
 
+// Asserted by pidsrv on a pidfd (the handed-out token) once the process it names has exited
+// (become a zombie, or been killed), or at once for a pidfd opened on a zombie: a pidfd is
+// pollable, as on Linux (object_wait_one / object_wait_many on the pidfd's handle).
+inline constexpr koios::Signals kPidfdExited = koios::Signals::User0;
+
 // ---- limits --------------------------------------------------------------------------------------
 
 inline constexpr u32 kMaxPath = 256;            // PATH in the boot filesystem, NUL included
@@ -77,7 +87,12 @@ inline constexpr u32 kMaxSpawnStrings = 4096;   // argv then envp, each NUL-term
 inline constexpr u32 kMaxName = 16;             // comm, like Linux's TASK_COMM_LEN
 inline constexpr u32 kMaxLevels = 33;           // pid namespace levels 0..32
 inline constexpr u32 kListBatch = 8;            // processes per List reply
-inline constexpr u32 kMaxSpawnExtra = 4;        // start-up handles besides stdio in one Spawn
+inline constexpr u32 kMaxSpawnExtra = 4;        // start-up handles besides the fds in one Spawn
+inline constexpr u32 kMaxSpawnFds = 64;         // fd numbers a Spawn may give: the runtime's table (kMaxFds)
+// Handles in one Spawn, fds and extras together: the start-up message also carries Process,
+// Thread, RootVmar and the pidsrv channel (koios/startup.h's kStartupMaxHandles in all).
+inline constexpr u32 kMaxSpawnHandles = koios::kMaxMessageHandles - 4;
+inline constexpr u32 kMaxCwd = 4096;            // the working directory, NUL included (PATH_MAX)
 
 // ---- operations -------------------------------------------------------------------------------
 
@@ -95,19 +110,22 @@ enum class Op : u32 {
   GetSid = 11,          // ValueRequest{pid} -> Reply.value
   List = 12,            // ValueRequest{after pid} -> ListReply
   TranslatePid = 13,    // TranslateRequest -> Reply.value
-  PidfdOpen = 14,       // ValueRequest{pid} -> TokenReply
-  PidfdSendSignal = 15, // TokenRequest{token, sig} -> Reply
-  PidfdGetPid = 16,     // TokenRequest{token} -> Reply.value (ESRCH once reaped)
-  CloseToken = 17,      // TokenRequest{token} -> Reply
+  PidfdOpen = 14,       // ValueRequest{pid} -> TokenReply + the pidfd's handle
+  PidfdSendSignal = 15, // TokenRequest{sig} + the pidfd -> Reply
+  PidfdGetPid = 16,     // TokenRequest + the pidfd -> Reply.value (ESRCH once reaped)
+  // 17 retired (CloseToken): a token is closed by closing its handles.
   SigAction = 18,       // SigActionRequest -> SigActionReply (the old action)
   SigProcMask = 19,     // SigMaskRequest -> MaskReply (the old mask)
   SigReturn = 20,       // Request -> no reply on success: the interrupted registers come back
   SigPending = 21,      // Request -> MaskReply
-  OpenPidNs = 22,       // PidNsRequest -> TokenReply
-  SetNs = 23,           // TokenRequest{token} -> Reply (the caller's next children enter it)
+  OpenPidNs = 22,       // PidNsRequest -> TokenReply + the namespace token's handle
+  SetNs = 23,           // TokenRequest + a namespace token (with Enter) or a pidfd -> Reply
+                        // (the caller's next children enter that namespace)
   Unshare = 24,         // FlagsRequest{kCloneNewPid} -> Reply
   SetSubreaper = 25,    // ValueRequest{0 or 1} -> Reply
   Stats = 26,           // Request -> StatsReply: pidsrv's own counts (tests check they come back)
+  SysInfo = 27,         // Request -> SysInfoReply (sysinfo(2): uptime, memory, process count)
+  Adopt = 28,           // AdoptRequest + process (+ its main thread) handles -> Reply.value = its pid
 };
 
 // Requests with no argument (GetPid, GetPpid, SetSid, SigReturn, SigPending).
@@ -132,13 +150,15 @@ struct KillRequest {
   i32 pid;   // > 0 one process, 0 the caller's group, -1 every one it may signal, < -1 group -pid
   i32 sig;   // 0 checks existence and permission only
 };
+// The token travels as the message's one handle (a duplicate: pidsrv closes it). No handle:
+// EBADF, as for a closed fd; a handle that is not one of pidsrv's tokens of the right kind: EBADF
+// (setns: EINVAL, as Linux answers for an fd that is neither a namespace nor a pidfd).
 struct TokenRequest {
   koios::MessageHeader header;
-  u64 token;
   i32 sig;   // PidfdSendSignal only
   u32 reserved;
 };
-// One start-up handle besides stdio (koios/startup.h's kind and arg). Only kinds that carry
+// One start-up handle besides the fds (koios/startup.h's kind and arg). Only kinds that carry
 // authority the caller already holds: Job, Resource, BootfsVmo, User, Token, and Server other
 // than Pid (pidsrv gives each child its own). Process, Thread, RootVmar and Fd are refused.
 struct SpawnExtra {
@@ -146,29 +166,34 @@ struct SpawnExtra {
   u32 arg;
 };
 // Spawn and Exec: the program at `path` in the boot filesystem with `argc` argv strings then
-// `envc` envp strings in `strings`. The stdio handles travel with the message, in fd order, one
-// per bit of stdio_mask (bit 0: fd 0 ...), then `extra_count` handles described by `extra`.
-// flags: kCloneNewPid makes the child pid 1 of a new pid namespace (Spawn only).
+// `envc` envp strings in `strings`. The fds' handles travel with the message, in fd order, one
+// per bit of fd_mask (bit n: the child's fd n, a socket or a mountsrv file channel; the child gets
+// it as StartupHandleKind::Fd, arg n), then `extra_count` handles described by `extra`; at most
+// kMaxSpawnHandles in all. A mask names each fd once and only fds the runtime's table has, so a
+// request cannot name one twice or out of range; a handle of another type is EBADF.
+// `cwd` is the child's working directory (NUL-terminated, absolute; empty: "/"): POSIX children
+// start in their parent's, and only the spawner can pass it, so it travels here and pidsrv puts it
+// in the start-up message (kStartupVersionCwd). Exec passes the caller's own, which the new image
+// keeps. flags: kCloneNewPid makes the child pid 1 of a new pid namespace (Spawn only).
 struct SpawnRequest {
   koios::MessageHeader header;
   u64 flags;
   u32 argc;
   u32 envc;
   u32 strings_size;
-  u32 stdio_mask;
   u32 extra_count;
-  u32 reserved;
+  u64 fd_mask;
   SpawnExtra extra[kMaxSpawnExtra];
   char path[kMaxPath];
   char strings[kMaxSpawnStrings];
+  char cwd[kMaxCwd];
 };
 struct WaitRequest {
   koios::MessageHeader header;
   IdType idtype;
   i32 id;         // a pid, a pgid (0: the caller's group), unused for All
   u32 options;    // kWExited etc.; waitpid adds kWExited itself
-  u32 reserved;
-  u64 pidfd;      // IdType::Pidfd: the token
+  u32 reserved;   // IdType::Pidfd: the pidfd travels as the message's one handle
 };
 // rt_sigaction: handler is kSigDfl, kSigIgn or an address; restorer is the runtime's trampoline
 // (required with a handler). The handler runs as described in servers/pidsrv/README.md.
@@ -190,13 +215,13 @@ struct SigMaskRequest {
   u32 set;        // 0: only read the old mask
   SigSet mask;
 };
-// `pid` as seen in the namespace of token `from` (0: the caller's), expressed in `to` (0: the caller's).
+// `pid` as seen in the namespace `from` (the caller's unless kTranslateFrom), expressed in `to`
+// (the caller's unless kTranslateTo). Each namespace named travels as a token handle, from first.
+inline constexpr u32 kTranslateFrom = 1, kTranslateTo = 2;
 struct TranslateRequest {
   koios::MessageHeader header;
   i32 pid;
-  u32 reserved;
-  u64 from;
-  u64 to;
+  u32 tokens;     // kTranslateFrom | kTranslateTo
 };
 // A reference to the pid namespace of process `pid` (0: the caller): its active one, or with
 // for_children set the one its next children enter (/proc/PID/ns/pid_for_children).
@@ -211,11 +236,12 @@ struct Reply {
   ns::Errno error;
   i32 value;
 };
+// On success the token comes as the reply's one handle: a pidfd with Duplicate, Transfer, Wait
+// and Inspect; a namespace token with Enter as well (what setns needs).
 struct TokenReply {
   koios::MessageHeader header;
   ns::Errno error;
   u32 reserved;
-  u64 token;
 };
 struct MaskReply {
   koios::MessageHeader header;
@@ -250,7 +276,30 @@ struct StatsReply {
   u64 handles;    // kernel handles pidsrv holds
 };
 
-enum class ProcState : u32 { Running = 'R', Stopped = 'T', Zombie = 'Z' };
+// A server the root namespace's init started itself (mountsrv), outside pidsrv, becomes its child
+// with a pid, as init itself is pid 1 by adoption, so that ps shows it. Only that init may ask
+// (EPERM); the handles are the process (Inspect) then, optionally, its main thread (for signals that
+// stop it and its CPU time). EEXIST when pidsrv already knows the process.
+struct AdoptRequest {
+  koios::MessageHeader header;
+  char name[kMaxName];   // comm, NUL-terminated
+};
+
+// sysinfo(2) as pidsrv can answer it: the monotonic clock, the kernel's page counts (through the
+// info resource init gives pidsrv; 0 without it) and the processes pidsrv knows, in every namespace
+// (as Linux counts them). Load averages are not modelled: the scheduler keeps no run-queue average.
+struct SysInfoReply {
+  koios::MessageHeader header;
+  ns::Errno error;
+  u32 procs;
+  i64 uptime_ns;
+  u64 total_bytes;   // physical memory the kernel's page allocator manages
+  u64 free_bytes;
+  u64 user_bytes;    // pages held by user address spaces
+};
+
+// Sleeping: running as pidsrv sees it, but its main thread is blocked in a wait now (the kernel's answer).
+enum class ProcState : u32 { Running = 'R', Sleeping = 'S', Stopped = 'T', Zombie = 'Z' };
 // One line of ps. nspid[0..levels) are the process's pids from the caller's level down to its own
 // (/proc/PID/status's NSpid as the caller's namespace shows it).
 struct ProcInfo {
@@ -260,6 +309,8 @@ struct ProcInfo {
   u32 levels;
   char name[kMaxName];
   i32 nspid[kMaxLevels];
+  i64 start_ns;   // when it was spawned, on the monotonic clock (ps's STIME)
+  u64 cpu_ns;     // CPU time of its main thread, user and system (ps's TIME; 0 when pidsrv has no thread)
 };
 // Up to kListBatch processes with pids above the request's `after`, in pid order; count 0: done.
 struct ListReply {
@@ -277,20 +328,23 @@ static_assert(kIsMessage<ValueRequest> && sizeof(ValueRequest) == 12);
 static_assert(kIsMessage<PidPairRequest> && sizeof(PidPairRequest) == 16);
 static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
 static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
-static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 24);
-static_assert(kIsMessage<SpawnRequest> && sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings);
+static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 16);
+static_assert(kIsMessage<SpawnRequest> &&
+              sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings + kMaxCwd);
 static_assert(kIsMessage<StatsReply> && sizeof(StatsReply) == 96);
-static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 32);
+static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 24);
 static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);
 static_assert(kIsMessage<SigMaskRequest> && sizeof(SigMaskRequest) == 24);
-static_assert(kIsMessage<TranslateRequest> && sizeof(TranslateRequest) == 32);
+static_assert(kIsMessage<TranslateRequest> && sizeof(TranslateRequest) == 16);
 static_assert(kIsMessage<PidNsRequest> && sizeof(PidNsRequest) == 16);
 static_assert(kIsMessage<Reply> && sizeof(Reply) == 16);
-static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 24);
+static_assert(kIsMessage<TokenReply> && sizeof(TokenReply) == 16);
 static_assert(kIsMessage<MaskReply> && sizeof(MaskReply) == 24);
 static_assert(kIsMessage<SigActionReply> && sizeof(SigActionReply) == 48);
 static_assert(kIsMessage<WaitReply> && sizeof(WaitReply) == 32);
-static_assert(sizeof(ProcInfo) == 44 + 4 * kMaxLevels);
+static_assert(kIsMessage<SysInfoReply> && sizeof(SysInfoReply) == 48);
+static_assert(kIsMessage<AdoptRequest> && sizeof(AdoptRequest) == 8 + kMaxName);
+static_assert(sizeof(ProcInfo) == 44 + 4 * kMaxLevels + 16);
 static_assert(kIsMessage<ListReply> && sizeof(ListReply) == 16 + kListBatch * sizeof(ProcInfo));
 
 }  // namespace proto::pid

@@ -12,13 +12,16 @@
 
 #include "koios/object_info.h"
 #include "koios/signals.h"
+#include "cwd.h"
 #include "linux_errno.h"
+#include "mutex.h"
 #include "rpc.h"
 #include "runtime.h"
 #include "servers/proto/fs.h"
 #include "signal_glue.h"
 #include "stdio_glue.h"
 #include "syscalls.h"
+#include "terminal.h"
 
 namespace koios {
 
@@ -26,14 +29,24 @@ namespace {
 
 namespace fsp = proto::fs;
 
-enum class Kind : u8 { Free, Console, Socket, File };
+enum class Kind : u8 { Free, Console, Socket, File, Token };
 
-struct Entry {
+// What an fd refers to: one per open (dup and dup2 share it, as Linux's open file description).
+// `refs` counts the fds naming it plus the calls using it right now, so a close while another
+// thread reads only closes the handle when that read is done. kind and handle do not change while
+// refs > 0: a pinned record is read without the lock.
+struct File {
   Kind kind;
-  Handle handle;   // kInvalidHandle for Free and Console
+  Handle handle;   // a Console's is its terminal (a Console resource), or kInvalidHandle: debug_write out, no input
+  u32 refs;        // 0: a free record
 };
 
-Entry g_fds[kMaxFds];
+// Every record in use is named by an fd or pinned by a call, hence twice the fds is plenty.
+constexpr int kMaxFiles = 2 * kMaxFds;
+
+Mutex g_lock;                 // guards g_fds, g_files (but a pinned record's kind and handle) and g_mount
+File g_files[kMaxFiles];
+File* g_fds[kMaxFds];         // nullptr: a free fd
 Handle g_mount = kInvalidHandle;
 bool g_mount_taken = false;   // the start-up Server/Mount handle was looked for
 
@@ -57,15 +70,83 @@ int errno_of(Status s) {
 
 int errno_of(ns::Errno e) { return runtime::errno_from_linux(ns::errno_value(e)); }
 
-Entry* entry(int fd) {
-  if (fd < 0 || fd >= kMaxFds || g_fds[fd].kind == Kind::Free) return nullptr;
-  return &g_fds[fd];
+// The fd's record, or nullptr for a free or out-of-range fd. Caller holds g_lock.
+File* file_locked(int fd) { return fd < 0 || fd >= kMaxFds ? nullptr : g_fds[fd]; }
+
+int lowest_free_locked(int from = 0) {
+  for (int fd = from; fd < kMaxFds; ++fd)
+    if (g_fds[fd] == nullptr) return fd;
+  return -1;
 }
 
-int lowest_free(int from = 0) {
-  for (int fd = from; fd < kMaxFds; ++fd)
-    if (g_fds[fd].kind == Kind::Free) return fd;
-  return -1;
+// A free record holding (kind, h) with one reference, or nullptr when all are in use.
+File* new_file_locked(Kind kind, Handle h) {
+  for (File& f : g_files) {
+    if (f.refs == 0) {
+      f = File{kind, h, 1};
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+// Drops one reference; the handle of the last one comes back to be closed once the lock is released.
+Handle unref_locked(File* f) {
+  if (--f->refs != 0) return kInvalidHandle;
+  Handle h = f->handle;
+  *f = File{Kind::Free, kInvalidHandle, 0};
+  return h;
+}
+
+void close_handle(Handle h) {
+  if (h != kInvalidHandle) (void)handle_close(h);
+}
+
+void unref(File* f) {
+  Handle h;
+  {
+    MutexLock hold(g_lock);
+    h = unref_locked(f);
+  }
+  close_handle(h);
+}
+
+// A record held for the length of one call (read, write, lseek...): the I/O runs without the lock,
+// and a concurrent close of the fd does not close the handle under it.
+class Pin {
+ public:
+  explicit Pin(int fd) {
+    MutexLock hold(g_lock);
+    f_ = file_locked(fd);
+    if (f_ != nullptr) ++f_->refs;
+  }
+  ~Pin() {
+    if (f_ != nullptr) unref(f_);
+  }
+  Pin(const Pin&) = delete;
+  Pin& operator=(const Pin&) = delete;
+  File* operator->() const { return f_; }
+  explicit operator bool() const { return f_ != nullptr; }
+
+ private:
+  File* f_;
+};
+
+// Names `kind`/`h` by the lowest free fd (from `from`), taking `h`. -1 with errno EMFILE (and h
+// closed) when no fd or record is free.
+int install(Kind kind, Handle h, int from = 0) {
+  int fd;
+  {
+    MutexLock hold(g_lock);
+    fd = lowest_free_locked(from);
+    File* f = fd < 0 ? nullptr : new_file_locked(kind, h);
+    if (f != nullptr) {
+      g_fds[fd] = f;
+      return fd;
+    }
+  }
+  close_handle(h);
+  return int(fail(EMFILE));
 }
 
 Kind kind_of(Handle h) {
@@ -74,15 +155,13 @@ Kind kind_of(Handle h) {
   if (object_get_info(h, u32(InfoTopic::Basic), &info, sizeof info, &actual, &avail) != Status::Ok) return Kind::Free;
   if (info.type == ObjectType::Socket) return Kind::Socket;
   if (info.type == ObjectType::Channel) return Kind::File;
+  if (info.type == ObjectType::Token) return Kind::Token;   // a pidfd or a namespace reference (process.cc)
+  if (info.type == ObjectType::Resource) return Kind::Console;   // a terminal (terminal.h)
   return Kind::Free;
 }
 
-void release(Entry& e) {
-  if (e.handle != kInvalidHandle) (void)handle_close(e.handle);
-  e = Entry{Kind::Free, kInvalidHandle};
-}
-
 Handle dir_channel() {
+  MutexLock hold(g_lock);
   if (!g_mount_taken) {
     g_mount_taken = true;
     if (g_mount == kInvalidHandle) g_mount = startup_handle(StartupHandleKind::Server, u32(StartupServer::Mount));
@@ -199,18 +278,19 @@ u32 linux_open_flags(int flags) {
   return out;
 }
 
-// The path into `p`; false with errno set (EFAULT, ENAMETOOLONG, or ENOENT without a file service).
+// The path, made absolute against the working directory (cwd.h), into `p`; false with errno set
+// (EFAULT, ENOENT for "", ENAMETOOLONG, or ENOENT without a file service).
 bool set_path(fsp::Path& p, const char* path) {
-  int e = 0;
-  usize length = path == nullptr ? 0 : strnlen(path, fsp::kPathMax);
-  if (path == nullptr) e = EFAULT;
-  else if (length >= fsp::kPathMax) e = ENAMETOOLONG;
-  else if (dir_channel() == kInvalidHandle) e = ENOENT;
+  static_assert(sizeof p.bytes == kPathMax);
+  usize length = 0;
+  int e = resolve_path(path, p.bytes, &length);
+  if (e == 0 && dir_channel() == kInvalidHandle) e = ENOENT;
   if (e != 0) {
     errno = e;
     return false;
   }
-  return fsp::set_path(p, path, u32(length));
+  p.length = u32(length);
+  return true;
 }
 
 template <typename Request>
@@ -222,40 +302,45 @@ int path_call(fsp::Op op, const Request& rq) {
   return 0;
 }
 
-int install(int fd, Kind kind, Handle h) {
-  g_fds[fd] = Entry{kind, h};
-  return fd;
-}
-
 }  // namespace
 
 Handle runtime::stdio_socket(int fd) {
   if (fd < 0 || fd > 2) return kInvalidHandle;
-  const Entry* e = entry(fd);
-  return e != nullptr && e->kind == Kind::Socket ? e->handle : kInvalidHandle;
+  MutexLock hold(g_lock);
+  const File* f = file_locked(fd);
+  return f != nullptr && f->kind == Kind::Socket ? f->handle : kInvalidHandle;
 }
 
 Handle fd_handle(int fd) {
-  Entry* e = entry(fd);
-  return e == nullptr ? kInvalidHandle : e->handle;
+  MutexLock hold(g_lock);
+  const File* f = file_locked(fd);
+  return f == nullptr ? kInvalidHandle : f->handle;
+}
+
+bool fd_is_open(int fd) {
+  MutexLock hold(g_lock);
+  return file_locked(fd) != nullptr;
 }
 
 int fd_adopt(Handle handle) {
   Kind kind = kind_of(handle);
-  int fd = lowest_free();
-  if (kind == Kind::Free || fd < 0) {
-    (void)handle_close(handle);
-    return int(fail(fd < 0 ? EMFILE : EBADF));
+  if (kind == Kind::Free) {
+    close_handle(handle);
+    return int(fail(EBADF));
   }
-  return install(fd, kind, handle);
+  return install(kind, handle);
 }
 
 Handle mount_channel() { return dir_channel(); }
 
 void set_mount_channel(Handle dir) {
-  if (g_mount != kInvalidHandle) (void)handle_close(g_mount);
-  g_mount = dir;
-  g_mount_taken = true;
+  Handle old;
+  {
+    MutexLock hold(g_lock);
+    old = std::exchange(g_mount, dir);
+    g_mount_taken = true;
+  }
+  close_handle(old);
 }
 
 Result<OwnedHandle> mount_clone() {
@@ -269,6 +354,15 @@ Result<OwnedHandle> mount_clone() {
   return clone;
 }
 
+Result<OwnedHandle> fd_duplicate(int fd) {
+  Pin f(fd);
+  if (!f) return Status::BadHandle;
+  if (f->handle == kInvalidHandle) return OwnedHandle();   // the console
+  Handle dup = kInvalidHandle;
+  TRY(handle_duplicate(f->handle, Rights::SameRights, &dup));
+  return OwnedHandle(dup);
+}
+
 Result<u32> child_fds(const FdMapping* map, u32 count, SpawnHandle* out, u32 capacity) {
   bool named[kMaxFds] = {};
   for (u32 i = 0; i < count; ++i) {
@@ -278,19 +372,18 @@ Result<u32> child_fds(const FdMapping* map, u32 count, SpawnHandle* out, u32 cap
     if (fd_handle(map[i].parent_fd) == kInvalidHandle) return Status::BadHandle;
   }
   u32 n = 0;
-  auto add = [&](int parent, int child) -> Status {
-    Handle h = fd_handle(parent);
-    if (h == kInvalidHandle) return Status::Ok;   // a console fd: the child's is the console too
+  auto add = [&](int parent, int child, bool must) -> Status {
+    auto dup = fd_duplicate(parent);
+    if (!dup.ok()) return must ? dup.status() : Status::Ok;   // a stdio fd this process closed
+    if (!dup.value()) return must ? Status::BadHandle : Status::Ok;   // a console fd: the child's is the console too
     if (n == capacity) return Status::NoResources;
-    Handle dup = kInvalidHandle;
-    TRY(handle_duplicate(h, Rights::SameRights, &dup));
-    out[n++] = SpawnHandle{dup, StartupHandleKind::Fd, u32(child)};
+    out[n++] = SpawnHandle{dup.value().release(), StartupHandleKind::Fd, u32(child)};
     return Status::Ok;
   };
   Status s = Status::Ok;
   for (int fd = 0; fd <= 2 && s == Status::Ok; ++fd)
-    if (!named[fd]) s = add(fd, fd);
-  for (u32 i = 0; i < count && s == Status::Ok; ++i) s = add(map[i].parent_fd, map[i].child_fd);
+    if (!named[fd]) s = add(fd, fd, false);
+  for (u32 i = 0; i < count && s == Status::Ok; ++i) s = add(map[i].parent_fd, map[i].child_fd, true);
   if (s != Status::Ok) {
     while (n > 0) (void)handle_close(out[--n].handle);
     return s;
@@ -300,40 +393,53 @@ Result<u32> child_fds(const FdMapping* map, u32 count, SpawnHandle* out, u32 cap
 
 namespace runtime {
 
+// Runs before main, on the only thread.
 void fd_init() {
-  for (int fd = 0; fd <= 2; ++fd) g_fds[fd] = Entry{Kind::Console, kInvalidHandle};
+  for (int fd = 0; fd <= 2; ++fd) g_fds[fd] = new_file_locked(Kind::Console, kInvalidHandle);
   u32 arg = 0;
   for (Handle h = startup_handle_any(StartupHandleKind::Fd, &arg); h != kInvalidHandle;
        h = startup_handle_any(StartupHandleKind::Fd, &arg)) {
     Kind kind = kind_of(h);
-    if (arg >= u32(kMaxFds) || kind == Kind::Free || g_fds[arg].handle != kInvalidHandle) {
-      (void)handle_close(h);   // nowhere to put it: the fd stays what it was
+    File* f = nullptr;
+    // Nowhere to put it (out of range, not a socket or a channel, a second one for the same fd):
+    // the fd stays what it was.
+    if (arg < u32(kMaxFds) && kind != Kind::Free && (g_fds[arg] == nullptr || g_fds[arg]->kind == Kind::Console))
+      f = new_file_locked(kind, h);
+    if (f == nullptr) {
+      close_handle(h);
       continue;
     }
-    g_fds[arg] = Entry{kind, h};
+    if (g_fds[arg] != nullptr) (void)unref_locked(g_fds[arg]);
+    g_fds[arg] = f;
   }
 }
 
 long fd_write_raw(int fd, const void* buffer, usize size) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return fail(EBADF);
-  switch (e->kind) {
-    case Kind::Console: return fd == 0 ? fail(EBADF) : write_console(static_cast<const char*>(buffer), size);
-    case Kind::Socket: return socket_write_all(e->handle, static_cast<const char*>(buffer), size);
-    case Kind::File: return file_write(e->handle, buffer, size);
+  Pin f(fd);
+  if (!f) return fail(EBADF);
+  switch (f->kind) {
+    case Kind::Console:
+      if (f->handle != kInvalidHandle) return runtime::terminal_write(f->handle, static_cast<const char*>(buffer), size);
+      return fd == 0 ? fail(EBADF) : write_console(static_cast<const char*>(buffer), size);
+    case Kind::Socket: return socket_write_all(f->handle, static_cast<const char*>(buffer), size);
+    case Kind::File: return file_write(f->handle, buffer, size);
+    case Kind::Token: return fail(EINVAL);   // as Linux answers for a pidfd
     case Kind::Free: break;
   }
   return fail(EBADF);
 }
 
 long fd_read_raw(int fd, void* buffer, usize size) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return fail(EBADF);
+  Pin f(fd);
+  if (!f) return fail(EBADF);
   if (size == 0) return 0;
-  switch (e->kind) {
-    case Kind::Console: return fd == 0 ? 0 : fail(EBADF);   // no console input here: end of file
-    case Kind::Socket: return socket_read_some(e->handle, buffer, size);
-    case Kind::File: return file_read(e->handle, buffer, size);
+  switch (f->kind) {
+    case Kind::Console:
+      if (f->handle != kInvalidHandle) return runtime::terminal_read(f->handle, buffer, size);
+      return fd == 0 ? 0 : fail(EBADF);   // no terminal given: console input is not ours, end of file
+    case Kind::Socket: return socket_read_some(f->handle, buffer, size);
+    case Kind::File: return file_read(f->handle, buffer, size);
+    case Kind::Token: return fail(EINVAL);
     case Kind::Free: break;
   }
   return fail(EBADF);
@@ -353,7 +459,7 @@ ssize_t write(int fd, const void* buffer, size_t size) {
 }
 
 ssize_t read(int fd, void* buffer, size_t size) {
-  if (fd == 0 && entry(0) != nullptr && size > 0) {
+  if (fd == 0 && fd_is_open(0) && size > 0) {
     if (usize n = runtime::stdin_take_buffered(buffer, size); n > 0) return long(n);   // what getc buffered
   }
   return runtime::fd_read_raw(fd, buffer, size);
@@ -367,8 +473,10 @@ int open(const char* path, int flags, ...) {
     mode = mode_t(va_arg(ap, int));
     va_end(ap);
   }
-  int fd = lowest_free();
-  if (fd < 0) return int(fail(EMFILE));
+  {
+    MutexLock hold(g_lock);
+    if (lowest_free_locked() < 0) return int(fail(EMFILE));   // before asking the server
+  }
   fsp::OpenRequest rq{};
   if (!set_path(rq.path, path)) return -1;
   rq.flags = linux_open_flags(flags);
@@ -382,44 +490,50 @@ int open(const char* path, int flags, ...) {
     if (handles.received == 1) (void)handle_close(h);
     return int(fail(rp.error != ns::Errno::Ok ? errno_of(rp.error) : EIO));
   }
-  return install(fd, Kind::File, h);
+  return install(Kind::File, h);   // another thread may have taken the last fd meanwhile: EMFILE
 }
 
 int close(int fd) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return int(fail(EBADF));
-  if (fd <= 2) runtime::stdio_flush_all();   // a stream's bytes belong to what the fd was
-  // A file closes when its last handle goes (a dup or a child may hold another): no Close request.
-  release(*e);
+  if (fd >= 0 && fd <= 2) runtime::stdio_flush_all();   // a stream's bytes belong to what the fd was
+  Handle h;
+  {
+    MutexLock hold(g_lock);
+    File* f = file_locked(fd);
+    if (f == nullptr) return int(fail(EBADF));
+    g_fds[fd] = nullptr;
+    // A file closes when its last handle goes (a dup or a child may hold another): no Close request.
+    h = unref_locked(f);
+  }
+  close_handle(h);
   return 0;
 }
 
 off_t lseek(int fd, off_t offset, int whence) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return fail(EBADF);
-  if (e->kind != Kind::File) return fail(ESPIPE);   // sockets and the console do not seek
+  Pin f(fd);
+  if (!f) return fail(EBADF);
+  if (f->kind != Kind::File) return fail(ESPIPE);   // sockets and the console do not seek
   fsp::SeekRequest rq{};
   rq.offset = offset;
   rq.whence = u32(whence);
   fsp::SeekReply rp;
-  Status s = call(e->handle, fsp::ordinal(fsp::Op::Seek), rq, &rp);
+  Status s = call(f->handle, fsp::ordinal(fsp::Op::Seek), rq, &rp);
   if (s != Status::Ok) return fail(errno_of(s));
   if (rp.error != ns::Errno::Ok) return fail(errno_of(rp.error));
   return off_t(rp.offset);
 }
 
 int fstat(int fd, struct stat* st) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return int(fail(EBADF));
-  if (e->kind != Kind::File) {
+  Pin f(fd);
+  if (!f) return int(fail(EBADF));
+  if (f->kind != Kind::File) {
     *st = {};
-    st->st_mode = e->kind == Kind::Console ? S_IFCHR | 0620 : S_IFIFO | 0600;   // a socket behaves as a pipe
+    st->st_mode = f->kind == Kind::Console ? S_IFCHR | 0620 : S_IFIFO | 0600;   // a socket behaves as a pipe
     st->st_nlink = 1;
     st->st_blksize = 4096;
     return 0;
   }
   fsp::StatReply rp;
-  Status s = call(e->handle, fsp::ordinal(fsp::Op::Fstat), fsp::EmptyRequest{}, &rp);
+  Status s = call(f->handle, fsp::ordinal(fsp::Op::Fstat), fsp::EmptyRequest{}, &rp);
   if (s != Status::Ok) return int(fail(errno_of(s)));
   if (rp.error != ns::Errno::Ok) return int(fail(errno_of(rp.error)));
   to_stat(rp.stat, st);
@@ -439,6 +553,15 @@ int stat(const char* path, struct stat* st) {
 
 // No symbolic links yet: lstat is stat.
 int lstat(const char* path, struct stat* st) { return stat(path, st); }
+
+int access(const char* path, int mode) {
+  struct stat st;
+  if (stat(path, &st) != 0) return -1;
+  // No users yet: everyone may read and write what exists (writes to the read-only root fail at
+  // open with EROFS), and execute what has an x bit.
+  if ((mode & X_OK) && (st.st_mode & 0111) == 0 && !S_ISDIR(st.st_mode)) return int(fail(EACCES));
+  return 0;
+}
 
 int mkdir(const char* path, mode_t mode) {
   fsp::MkdirRequest rq{};
@@ -465,46 +588,62 @@ int rename(const char* from, const char* to) {
   return path_call(fsp::Op::Rename, rq);
 }
 
+// dup and dup2 share the record: the new fd is the same open file, offset included, as on Linux.
 int dup(int fd) {
-  Entry* e = entry(fd);
-  if (e == nullptr) return int(fail(EBADF));
-  int to = lowest_free();
+  MutexLock hold(g_lock);
+  File* f = file_locked(fd);
+  if (f == nullptr) return int(fail(EBADF));
+  int to = lowest_free_locked();
   if (to < 0) return int(fail(EMFILE));
-  Handle h = kInvalidHandle;
-  if (e->handle != kInvalidHandle) {
-    if (Status s = handle_duplicate(e->handle, Rights::SameRights, &h); s != Status::Ok) return int(fail(errno_of(s)));
-  }
-  return install(to, e->kind, h);
+  ++f->refs;
+  g_fds[to] = f;
+  return to;
 }
 
 int dup2(int fd, int to) {
-  Entry* e = entry(fd);
-  if (e == nullptr || to < 0 || to >= kMaxFds) return int(fail(EBADF));
-  if (fd == to) return to;
-  Handle h = kInvalidHandle;
-  if (e->handle != kInvalidHandle) {
-    if (Status s = handle_duplicate(e->handle, Rights::SameRights, &h); s != Status::Ok) return int(fail(errno_of(s)));
+  if (to >= 0 && to <= 2) runtime::stdio_flush_all();   // before the lock: flushing writes
+  Handle old = kInvalidHandle;
+  {
+    MutexLock hold(g_lock);
+    File* f = file_locked(fd);
+    if (f == nullptr || to < 0 || to >= kMaxFds) return int(fail(EBADF));
+    if (fd == to) return to;
+    ++f->refs;
+    if (g_fds[to] != nullptr) old = unref_locked(g_fds[to]);
+    g_fds[to] = f;
   }
-  if (to <= 2) runtime::stdio_flush_all();
-  release(g_fds[to]);
-  return install(to, e->kind, h);
+  close_handle(old);
+  return to;
 }
 
 int pipe(int fds[2]) {
-  int r = lowest_free();
-  int w = r < 0 ? -1 : lowest_free(r + 1);
-  if (w < 0) return int(fail(EMFILE));
   Handle a = kInvalidHandle, b = kInvalidHandle;
   if (Status s = socket_create(0, &a, &b); s != Status::Ok) return int(fail(errno_of(s)));
-  fds[0] = install(r, Kind::Socket, a);
-  fds[1] = install(w, Kind::Socket, b);
-  return 0;
+  {
+    MutexLock hold(g_lock);
+    int r = lowest_free_locked();
+    int w = r < 0 ? -1 : lowest_free_locked(r + 1);
+    File* fr = w < 0 ? nullptr : new_file_locked(Kind::Socket, a);
+    File* fw = fr == nullptr ? nullptr : new_file_locked(Kind::Socket, b);
+    if (fw != nullptr) {
+      g_fds[r] = fr;
+      g_fds[w] = fw;
+      fds[0] = r;
+      fds[1] = w;
+      return 0;
+    }
+    if (fr != nullptr) *fr = File{Kind::Free, kInvalidHandle, 0};
+  }
+  close_handle(a);
+  close_handle(b);
+  return int(fail(EMFILE));
 }
 
 int isatty(int fd) {
-  Entry* e = entry(fd);
-  if (e != nullptr && e->kind == Kind::Console) return 1;
-  errno = e == nullptr ? EBADF : ENOTTY;
+  MutexLock hold(g_lock);
+  const File* f = file_locked(fd);
+  if (f != nullptr && f->kind == Kind::Console) return 1;
+  errno = f == nullptr ? EBADF : ENOTTY;
   return 0;
 }
 

@@ -1,15 +1,17 @@
 // servers/runtime/fd.h: the file descriptor table (fd.cc), for the runtime itself, init and programs
 // that hand fds to children. Programs use the C calls on top of it: open, read, write, lseek, close,
 // fstat, stat, dup, dup2, pipe, isatty (<unistd.h>, <fcntl.h>, <sys/stat.h>), mkdir, unlink, rmdir,
-// rename, and opendir/readdir/closedir (<dirent.h>: picolibc's declarations over
-// compat/sys/dirent.h).
+// rename, access, and opendir/readdir/closedir (<dirent.h>: picolibc's declarations over
+// compat/sys/dirent.h). Paths are resolved against the working directory first (cwd.h).
 //
 // An fd is one of: the console (fds 0, 1, 2 without a start-up handle: output by debug_write, input
 // at end of file), a socket (the start-up stdio, either end of a pipe), or a file channel to
 // mountsrv (servers/proto/fs.h; one per open, shared by dup and by children like a Linux open file
-// description, offset included). Path calls go to the directory channel, StartupServer::Mount.
-// The table is not locked: one thread at a time calls into it (FIXME(#6): a lock when programs
-// run threads that use fds).
+// description, offset included), or a pidsrv token (a pidfd or a pid-namespace reference,
+// process.cc: read/write answer EINVAL). Path calls go to the directory channel, StartupServer::Mount.
+// Threads: the table has a lock (mutex.h), held while it changes, never across I/O; a call on an fd
+// holds its open file for its length, so a close from another thread takes effect when that call
+// is done (the fd number is free at once, as on Linux).
 #pragma once
 
 #include "koios/result.h"
@@ -20,11 +22,17 @@ namespace koios {
 
 inline constexpr int kMaxFds = 64;   // OPEN_MAX; a 65th open is EMFILE
 
-// The handle behind fd, borrowed (it stays the table's), or kInvalidHandle for a closed or console fd.
+// The handle behind fd, borrowed (it stays the table's, valid until the fd's last close), or
+// kInvalidHandle for a closed or console fd.
 Handle fd_handle(int fd);
+// True when fd is open (the console included).
+bool fd_is_open(int fd);
+// A duplicate of the handle behind fd, for a child: BadHandle when fd is closed, an empty handle
+// for a console fd (a child's console fd needs none).
+Result<OwnedHandle> fd_duplicate(int fd);
 
-// Takes a socket or a mountsrv file channel as the lowest free fd. -1 with errno EMFILE when the
-// table is full, EBADF when the handle is not a socket or a channel (it is closed either way).
+// Takes a socket, a mountsrv file channel or a token as the lowest free fd. -1 with errno EMFILE when the
+// table is full, EBADF when the handle is none of those (it is closed either way).
 int fd_adopt(Handle handle);
 
 // This process's directory channel to mountsrv (borrowed), or kInvalidHandle when it has none. It

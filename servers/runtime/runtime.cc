@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "cwd.h"
 #include "fd.h"
 #include "stdio_glue.h"
 #include "syscalls.h"
@@ -54,6 +55,7 @@ char** read_startup_message(Handle channel, int* argc) {
   const StartupMessage& m = parsed.value();
   for (u32 i = 0; i < got.handles; ++i) g_slots[i] = StartupSlot{handles[i], m.handle_info(i)};
   g_slot_count = got.handles;
+  runtime::cwd_init(m.cwd());
   // argv[argc] and envp[envc] are NULL, as C wants.
   u32 count = m.argc() + m.envc();
   auto** strings = static_cast<const char**>(std::malloc((count + 2) * sizeof(char*)));

@@ -80,7 +80,8 @@ Result<elf::Image> read_image(const Bootfs& bootfs, const char* path, bootfs::En
 // main thread; `vmar` moves into the start-up message on success.
 Result<OwnedHandle> load_and_start(Handle process, OwnedHandle& vmar, const Bootfs& bootfs, const bootfs::Entry& file,
                                    const elf::Image& image, const char* path, const char* const* argv,
-                                   const char* const* envp, SpawnHandle* extra, u32 extra_count) {
+                                   const char* const* envp, SpawnHandle* extra, u32 extra_count,
+                                   const char* cwd = nullptr) {
   usize name_size = std::strlen(path);
   for (u32 i = 0; i < image.segment_count; ++i) TRY(map_segment(vmar.get(), bootfs, file.offset, image.segments[i]));
   {
@@ -101,6 +102,7 @@ Result<OwnedHandle> load_and_start(Handle process, OwnedHandle& vmar, const Boot
   u64 strings = 0;
   for (const char* const* a = argv; *a != nullptr; ++a) strings += std::strlen(*a) + 1;
   for (const char* const* e = envp; e != nullptr && *e != nullptr; ++e) strings += std::strlen(*e) + 1;
+  if (cwd != nullptr) strings += std::strlen(cwd) + 1;
   if (strings > kMaxMessageBytes) return Status::OutOfRange;
   u32 capacity = u32(sizeof(StartupHeader) + kStartupMaxHandles * sizeof(StartupHandleInfo) + strings);
   if (capacity > kMaxMessageBytes) capacity = kMaxMessageBytes;
@@ -113,6 +115,7 @@ Result<OwnedHandle> load_and_start(Handle process, OwnedHandle& vmar, const Boot
   StartupBuilder builder(buffer, capacity);
   for (const char* const* a = argv; *a != nullptr; ++a) TRY(builder.add_arg(*a));
   for (const char* const* e = envp; e != nullptr && *e != nullptr; ++e) TRY(builder.add_env(*e));
+  if (cwd != nullptr) TRY(builder.set_cwd(cwd));
   Handle raw_process_for_child = kInvalidHandle;
   TRY(handle_duplicate(process, Rights::SameRights, &raw_process_for_child));
   OwnedHandle process_for_child(raw_process_for_child);
@@ -220,12 +223,12 @@ Result<OwnedHandle> spawn(Handle job, Handle bootfs_vmo, const char* path, const
 
 Result<OwnedHandle> spawn_into(Handle process, Handle vmar, const Bootfs& bootfs, const char* path,
                                const char* const* argv, const char* const* envp, SpawnHandle* extra,
-                               u32 extra_count) {
+                               u32 extra_count, const char* cwd) {
   OwnedHandle owned_vmar(vmar);
   bootfs::Entry file{};
   auto image = read_image(bootfs, path, &file);
   Result<OwnedHandle> result = image.ok() ? load_and_start(process, owned_vmar, bootfs, file, image.value(), path,
-                                                           argv, envp, extra, extra_count)
+                                                           argv, envp, extra, extra_count, cwd)
                                           : Result<OwnedHandle>(image.status());
   close_extra(extra, extra_count);
   return result;

@@ -66,10 +66,11 @@ Result<OwnedHandle> spawn(Handle job, Handle bootfs_vmo, const char* path, const
 // The second half of spawn, for a process the caller created itself (pidsrv creates a process
 // first so that its KoID has a pid before it runs): loads `path` into `process` (needs Manage and
 // Duplicate; `vmar` is its root vmar, consumed), sends the start-up message and starts it. Returns
-// the main thread. `extra` is consumed whatever the outcome; errors as spawn's.
+// the main thread. `extra` is consumed whatever the outcome; errors as spawn's. `cwd` (an absolute
+// path, or nullptr for "/") is the child's working directory, in the start-up message.
 Result<OwnedHandle> spawn_into(Handle process, Handle vmar, const Bootfs& bootfs, const char* path,
                                const char* const* argv, const char* const* envp, SpawnHandle* extra = nullptr,
-                               u32 extra_count = 0);
+                               u32 extra_count = 0, const char* cwd = nullptr);
 
 // Waits until the process is Terminated (TimedOut at the deadline; kDeadlineInfinite for none),
 // then reads its InfoProcess: exit reason and return code.

@@ -21,6 +21,10 @@ class StartupBuilder {
   // comes first) or after finish().
   Status add_arg(const char* arg);
   Status add_env(const char* env);
+  // The working directory (an absolute path): after the arguments and environment, at most once;
+  // makes it a version 2 message. BadState when set already or after finish(), InvalidArgs when
+  // not absolute, OutOfRange as add_arg.
+  Status set_cwd(const char* cwd);
   // NoResources beyond kStartupMaxHandles; BadState after finish().
   Status add_handle(Handle handle, StartupHandleKind kind, u32 arg);
   // Lays out the header and the handle records; returns the message size. OutOfRange when they
@@ -39,6 +43,7 @@ class StartupBuilder {
   u32 strings_size_ = 0;   // strings sit at the start of buffer_ until finish() moves them up
   u32 argc_ = 0, envc_ = 0;
   bool finished_ = false;
+  bool has_cwd_ = false;
   u32 handle_count_ = 0;
   Handle handles_[kStartupMaxHandles];
   StartupHandleInfo infos_[kStartupMaxHandles];
@@ -49,7 +54,7 @@ class StartupMessage {
  public:
   // BadFormat unless the bytes are a whole, consistent start-up message that describes exactly
   // num_handles handles: magic and version, every record and string inside the message, exactly
-  // argc + envc NUL-terminated strings filling strings_size.
+  // argc + envc NUL-terminated strings (one more in version 2: an absolute cwd) filling strings_size.
   static Result<StartupMessage> parse(const void* bytes, u32 num_bytes, u32 num_handles);
 
   u32 argc() const { return header_.argc; }
@@ -58,6 +63,8 @@ class StartupMessage {
   StartupHandleInfo handle_info(u32 i) const;
   // Fills out[0 .. argc + envc) with the strings, argv then envp; out needs argc() + envc() slots.
   void strings(const char** out) const;
+  // The working directory of a version 2 message, else nullptr.
+  const char* cwd() const;
 
  private:
   StartupHeader header_{};

@@ -349,7 +349,8 @@ struct Builtins {
       bool on = a[0] == '-';
       for (char c : a.substr(1)) {
         if (c == 'e') sh.errexit_ = on;
-        else if (c == 'u' || c == 'x' || c == 'f' || c == 'v' || c == 'C') {}   // accepted, ignored
+        else if (c == 'f') sh.noglob_ = on;
+        else if (c == 'u' || c == 'x' || c == 'v' || c == 'C') {}   // accepted, ignored
         else {
           sh.error("set: Illegal option -", std::string_view(&c, 1));
           return 2;

@@ -1,6 +1,7 @@
 // servers/shell/expand.cc: see expand.h.
 #include "servers/shell/expand.h"
 
+#include "servers/shell/glob.h"
 #include "servers/shell/pattern.h"
 
 namespace shell {
@@ -84,29 +85,60 @@ size_t find_brace_end(std::string_view w, size_t i) {
 }
 
 bool Expander::expand_fields(std::string_view word, Vec<Str>& out) {
-  Out o{Mode::Fields, &out, Str(), false};
+  Out o{Mode::Fields, &out, Str(), false, Str(), false};
   if (!walk(word, false, o, true)) return false;
-  if (o.have) out.push_back(static_cast<Str&&>(o.cur));
-  return !oom();
+  if (o.have) emit(o);
+  return !oom() && !failed_;
+}
+
+static bool is_pattern_char(char c) { return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\'; }
+
+void Expander::append_quoted(std::string_view t, Out& o) {
+  o.cur.append(t);
+  if (o.mode != Mode::Fields) return;
+  for (char c : t) {
+    if (is_pattern_char(c)) o.pat.push('\\');
+    o.pat.push(c);
+  }
+}
+
+void Expander::emit(Out& o) {
+  if (o.magic && !sh_.noglob_) {
+    size_t n = glob_expand(sh_.host_, o.pat.view(), *o.fields, sh_.limits_.max_glob);
+    if (n > sh_.limits_.max_glob) {
+      // Some matches went in already: take them back so the command does not run half-expanded.
+      for (size_t i = 0; i < sh_.limits_.max_glob; ++i) o.fields->pop_back();
+      if (!failed_) sh_.fatal_error("too many pathname matches");
+      failed_ = true;
+    } else if (n == 0) {
+      o.fields->push_back(static_cast<Str&&>(o.cur));
+    }
+  } else {
+    o.fields->push_back(static_cast<Str&&>(o.cur));
+  }
+  o.cur = Str();
+  o.pat = Str();
+  o.have = false;
+  o.magic = false;
 }
 
 bool Expander::expand_string(std::string_view word, Str* out, bool assignment) {
   (void)assignment;
-  Out o{Mode::String, nullptr, Str(), false};
+  Out o{Mode::String, nullptr, Str(), false, Str(), false};
   if (!walk(word, false, o, true)) return false;
   *out = static_cast<Str&&>(o.cur);
   return !oom();
 }
 
 bool Expander::expand_pattern(std::string_view word, Str* out) {
-  Out o{Mode::Pattern, nullptr, Str(), false};
+  Out o{Mode::Pattern, nullptr, Str(), false, Str(), false};
   if (!walk(word, false, o, false)) return false;
   *out = static_cast<Str&&>(o.cur);
   return !oom();
 }
 
 bool Expander::expand_heredoc(std::string_view body, Str* out) {
-  Out o{Mode::String, nullptr, Str(), false};
+  Out o{Mode::String, nullptr, Str(), false, Str(), false};
   heredoc_ = true;
   bool ok = walk(body, true, o, false);
   heredoc_ = false;
@@ -116,25 +148,29 @@ bool Expander::expand_heredoc(std::string_view body, Str* out) {
 }
 
 bool Expander::sub_string(std::string_view w, bool quoted, Mode mode, Str* out) {
-  Out o{mode, nullptr, Str(), false};
+  Out o{mode, nullptr, Str(), false, Str(), false};
   if (!walk(w, quoted, o, false)) return false;
   *out = static_cast<Str&&>(o.cur);
   return true;
 }
 
 void Expander::lit(char c, bool quoted, Out& o) {
-  if (o.mode == Mode::Pattern && quoted &&
-      (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\'))
-    o.cur.push('\\');
+  if (o.mode == Mode::Pattern && quoted && is_pattern_char(c)) o.cur.push('\\');
   o.cur.push(c);
   o.have = true;
+  if (o.mode != Mode::Fields) return;
+  if (quoted && is_pattern_char(c)) o.pat.push('\\');
+  if (!quoted && (c == '*' || c == '?' || c == '[')) o.magic = true;
+  o.pat.push(c);
 }
 
 void Expander::field_break(Out& o) {
   if (o.mode != Mode::Fields) return;
-  if (o.have) o.fields->push_back(static_cast<Str&&>(o.cur));
+  if (o.have) emit(o);
   o.cur = Str();
+  o.pat = Str();
   o.have = false;
+  o.magic = false;
 }
 
 // The result of an expansion: split on IFS when unquoted and splitting, else taken as is.
@@ -147,7 +183,7 @@ void Expander::text(std::string_view t, bool quoted, Out& o) {
   }
   if (quoted || o.mode == Mode::String) {
     if (o.mode == Mode::Pattern) { for (char c : t) lit(c, true, o); return; }
-    o.cur.append(t);
+    append_quoted(t, o);
     if (!t.empty()) o.have = true;
     return;
   }
@@ -160,7 +196,12 @@ void Expander::text(std::string_view t, bool quoted, Out& o) {
   std::string_view ifs = ifs_var ? ifs_var->view() : std::string_view(" \t\n");
   for (char c : t) {
     if (ifs.find(c) == std::string_view::npos) {
+      // The result of an unquoted expansion is subject to pathname expansion, backslashes
+      // included as ordinary characters.
       o.cur.push(c);
+      if (c == '\\') o.pat.push('\\');
+      else if (c == '*' || c == '?' || c == '[') o.magic = true;
+      o.pat.push(c);
       o.have = true;
       continue;
     }
@@ -168,9 +209,7 @@ void Expander::text(std::string_view t, bool quoted, Out& o) {
     if (white) {
       if (o.have) field_break(o);
     } else {
-      o.fields->push_back(static_cast<Str&&>(o.cur));
-      o.cur = Str();
-      o.have = false;
+      emit(o);
     }
   }
 }
@@ -181,7 +220,7 @@ bool Expander::walk(std::string_view w, bool quoted, Out& o, bool word_start) {
       (w.size() == 1 || w[1] == '/')) {
     const Str* home = sh_.get_var("HOME");
     if (home) {
-      o.cur.append(home->view());
+      append_quoted(home->view(), o);
       o.have = true;
       i = 1;
     }
@@ -260,7 +299,10 @@ bool Expander::special_or_var(std::string_view name, bool* set, Str* value) {
         else append_number(*value, sh_.last_bg_);
         return true;
       case '#': append_number(*value, static_cast<int64_t>(sh_.positional_.size())); return true;
-      case '-': if (sh_.errexit_) value->push('e'); return true;
+      case '-':
+        if (sh_.errexit_) value->push('e');
+        if (sh_.noglob_) value->push('f');
+        return true;
       case '@':
       case '*':
         for (size_t k = 0; k < sh_.positional_.size(); ++k) {
@@ -304,7 +346,7 @@ bool Expander::all_args(bool quoted, bool star, Out& o) {
   }
   for (size_t k = 0; k < args.size(); ++k) {
     if (k) field_break(o);
-    if (quoted) { o.cur.append(args[k].view()); o.have = true; }
+    if (quoted) { append_quoted(args[k].view(), o); o.have = true; }
     else text(args[k].view(), false, o);
   }
   return true;
@@ -453,7 +495,7 @@ bool Expander::braced(std::string_view body, bool quoted, Out& o) {
     case '#': {
       Str pat;
       // The pattern is a pattern even inside double quotes ("${v#*.}"); its own quotes quote.
-      Out po{Mode::Pattern, nullptr, Str(), false};
+      Out po{Mode::Pattern, nullptr, Str(), false, Str(), false};
       if (!walk(word, false, po, false)) return false;
       pat = static_cast<Str&&>(po.cur);
       std::string_view v = value.view();

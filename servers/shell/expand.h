@@ -1,7 +1,7 @@
 // servers/shell/expand.h: word expansion (POSIX XCU 2.6) of the raw word texts the parser kept:
 // tilde (~ and ~/), parameters ($x ${x} ${x:-w} ${x-w} ${x:=w} ${x:+w} ${x:?w} ${#x} ${x%p}
 // ${x%%p} ${x#p} ${x##p}, $? $$ $! $# $0..$9 ${10} $@ $* $-), $(...) and `...`, $((...)), field
-// splitting on IFS, quote removal. No pathname expansion: an unquoted * stays as written.
+// splitting on IFS, pathname expansion (glob.h; not with set -f), quote removal.
 // An error (${x?}, bad arithmetic, bad substitution) is reported through the Shell, which then
 // unwinds as dash does; the expand_* functions then return false.
 #pragma once
@@ -31,6 +31,8 @@ class Expander {
     Vec<Str>* fields;
     Str cur;
     bool have;
+    Str pat;            // Fields mode: cur with quoted * ? [ ] \ escaped, for pathname expansion
+    bool magic = false; // an unquoted * ? or [ is in the field
   };
 
   bool walk(std::string_view w, bool quoted, Out& o, bool word_start);
@@ -41,6 +43,10 @@ class Expander {
   void lit(char c, bool quoted, Out& o);
   void text(std::string_view t, bool quoted, Out& o);
   void field_break(Out& o);
+  // Appends `t` to the current field as quoted text (no pattern characters in it).
+  void append_quoted(std::string_view t, Out& o);
+  // Ends the current field: pathname expansion when it has an unquoted pattern character.
+  void emit(Out& o);
   bool sub_string(std::string_view w, bool quoted, Mode mode, Str* out);
 
   Shell& sh_;

@@ -23,6 +23,7 @@ enum class HostError : int {
   NoProcess,     // kill: no such process
   Invalid,
   Io,
+  Interrupted,   // wait: a ^C ended the wait; the job still runs
 };
 
 enum class OpenMode : int { Read, WriteTrunc, Append, ReadWrite };
@@ -57,7 +58,11 @@ class Host {
   // Processes. spawn starts the program and returns its job id (a pid) without waiting.
   virtual HostError spawn(const SpawnRequest& /*req*/, int* /*job*/) { return HostError::Invalid; }
   virtual HostError wait(int /*job*/, int* /*status*/) { return HostError::Invalid; }
+  // Without blocking: true when `job` has finished (and is reaped), its status in *status.
+  virtual bool poll(int /*job*/, int* /*status*/) { return false; }
   virtual HostError kill(int /*job*/, int /*signal*/) { return HostError::Invalid; }
+  // `job` runs in the background (&): a ^C at the terminal is not for it.
+  virtual void background(int /*job*/) {}
   virtual int pid() { return 0; }
   virtual int ppid() { return 0; }
 
@@ -72,7 +77,15 @@ class Host {
   // a later stage; memfd, temporary file or pre-filled pipe, whatever the host has).
   virtual HostError input_from(const char* /*data*/, size_t /*len*/, int* /*fd*/) { return HostError::Invalid; }
   virtual HostError stat(const char* /*path*/, FileInfo* /*info*/) { return HostError::Invalid; }
+  // True when host fd `fd` (above 2) was open when the shell started: one its spawner passed on
+  // (`sh -c 'echo >&3' 3>f`), which the shell then treats as its own fd of that number.
+  virtual bool inherited(int /*fd*/) { return false; }
 
+  // Pathname expansion: calls `each` with every entry name of directory `path` (relative to the
+  // working directory), in any order, . and .. included if the file service lists them.
+  virtual HostError read_dir(const char* /*path*/, void (* /*each*/)(void* ctx, const char* name), void* /*ctx*/) {
+    return HostError::Invalid;
+  }
   // Working directory: chdir takes an absolute, already normalised path.
   virtual HostError chdir(const char* /*path*/) { return HostError::Invalid; }
 

@@ -3,14 +3,19 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cwd.h"
 #include "fd.h"
+#include "koios/resource.h"
 #include "linux_signal.h"
+#include "owned_handle.h"
 #include "process.h"
+#include "servers/proto/pid.h"
 #include "servers/shell/host_errno.h"
 
 namespace shell {
@@ -27,34 +32,27 @@ const char* bin_entry(const char* path) {
 
 }  // namespace
 
-const char* KoiosHost::absolute(const char* path) {
-  path_.clear();
-  if (path[0] != '/') {
-    path_.append(cwd_.view());
-    if (path_.view().back() != '/') path_.push('/');
-  }
-  path_.append(path);
-  return path_.c_str();
-}
-
 HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
-  const char* name = bin_entry(req.path);
+  // A program is a boot filesystem entry under /bin, wherever the path was written from.
+  if (koios::resolve_path(req.path, resolved_) != 0) return HostError::NotFound;
+  const char* name = bin_entry(resolved_);
   if (name == nullptr) return HostError::NotFound;
   koios::SpawnOptions o;
-  // The child's fds 0..2 as stdio (a console fd has no handle: the child's is the console too),
-  // and a Clone of the directory channel.
+  // Each child fd the shell maps, and a Clone of the directory channel. A console fd (no handle)
+  // becomes the terminal: the console resource without Manage, which the child's runtime reads
+  // as a terminal in canonical mode (servers/runtime/terminal.h). The child starts in the shell's
+  // working directory (the runtime's, which chdir keeps equal to req.cwd).
   for (size_t i = 0; i < req.num_fds; ++i) {
-    koios::Handle h = koios::fd_handle(req.fds[i].host);
-    if (h == koios::kInvalidHandle) continue;
-    koios::Handle dup = koios::kInvalidHandle;
-    if (koios::handle_duplicate(h, koios::Rights::SameRights, &dup) != koios::Status::Ok) return HostError::NoMemory;
     int c = req.fds[i].child;
-    if (c >= 0 && c <= 2) {
-      if (o.stdio[c] != koios::kInvalidHandle) (void)koios::handle_close(o.stdio[c]);
-      o.stdio[c] = dup;
-    } else {
-      (void)koios::handle_close(dup);   // FIXME(#7): pidsrv passes fds 0..2 only
-    }
+    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) return HostError::BadFd;
+    auto dup = koios::fd_duplicate(req.fds[i].host);
+    if (!dup.ok()) return dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory;
+    koios::Handle h = dup.value().release();
+    if (h == koios::kInvalidHandle && console_ != koios::kInvalidHandle &&
+        koios::handle_duplicate(console_, koios::kRightsBasic | koios::kRightsIo, &h) != koios::Status::Ok)
+      return HostError::NoMemory;
+    if (o.fds[c] != koios::kInvalidHandle) (void)koios::handle_close(o.fds[c]);
+    o.fds[c] = h;
   }
   auto mount = koios::mount_clone();
   if (mount.ok()) {
@@ -65,17 +63,113 @@ HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
   int e = koios::pid_spawn(name, req.argv, req.envp, o, &pid);
   if (e != 0) return host_error_from_errno(e);
   *job = pid;
+  live_.push_back(pid);
+  // Each program leads a process group of its own, so a ^C reaches what it starts too (kill of
+  // -pid below). Best effort: a program that spawned before this keeps those in ours.
+  if (console_ != koios::kInvalidHandle) (void)::setpgid(pid, pid);
   return HostError::Ok;
 }
 
+namespace {
+
+int status_of(int st) { return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st); }
+
+koios::i64 now_ns() {
+  koios::i64 now = 0;
+  (void)koios::clock_get(0, &now);
+  return now;
+}
+
+}  // namespace
+
+bool KoiosHost::is_background(int job) const {
+  for (int j : background_)
+    if (j == job) return true;
+  return false;
+}
+
+void KoiosHost::forget(int job) {
+  for (size_t i = 0; i < live_.size(); ++i)
+    if (live_[i] == job) { live_.erase_at(i); break; }
+  for (size_t i = 0; i < background_.size(); ++i)
+    if (background_[i] == job) { background_.erase_at(i); break; }
+}
+
+void KoiosHost::background(int job) { background_.push_back(job); }
+
+bool KoiosHost::poll(int job, int* status) {
+  int st = 0;
+  if (::waitpid(job, &st, WNOHANG) != job) return false;
+  *status = status_of(st);
+  forget(job);
+  return true;
+}
+
+void KoiosHost::take_interrupt() {
+  char c = 0;
+  for (;;) {
+    koios::u64 got = 0;
+    if (koios::console_read(console_, &c, 1, &got) != koios::Status::Ok || got == 0) return;
+    if (c == 0x03) return;
+    typeahead_.push(c);
+  }
+}
+
+HostError KoiosHost::wait_watching_console(int job, int* status) {
+  int pidfd = ::pidfd_open(job, 0);
+  if (pidfd < 0) return host_error_from_errno(errno);
+  koios::Handle watch = koios::fd_handle(pidfd);
+  bool foreground = !is_background(job);
+  HostError result = HostError::Ok;
+  for (;;) {
+    koios::WaitItem items[2] = {{watch, proto::pid::kPidfdExited, koios::Signals::None},
+                                {console_, koios::Signals::Interrupt, koios::Signals::None}};
+    // A deadline, not an infinite wait: under QEMU's icount, console input only arrives while a
+    // timer is armed.
+    koios::Status s = koios::object_wait_many(items, 2, now_ns() + 100'000'000);
+    if (s != koios::Status::Ok && s != koios::Status::TimedOut && s != koios::Status::Interrupted) {
+      result = HostError::Io;
+      break;
+    }
+    if ((items[0].pending & proto::pid::kPidfdExited) != koios::Signals::None) {
+      int st = 0;
+      pid_t r;
+      do {
+        r = ::waitpid(job, &st, 0);
+      } while (r < 0 && errno == EINTR);
+      if (r < 0) result = host_error_from_errno(errno);
+      else *status = status_of(st);
+      forget(job);
+      break;
+    }
+    if ((items[1].pending & koios::Signals::Interrupt) != koios::Signals::None) {
+      take_interrupt();
+      interrupted_ = true;
+      if (!foreground) {
+        // `wait` on a background program: ^C ends the wait, not the program.
+        result = HostError::Interrupted;
+        break;
+      }
+      for (int p : live_) {
+        if (is_background(p)) continue;
+        if (::kill(-p, SIGINT) != 0) (void)::kill(p, SIGINT);
+      }
+    }
+  }
+  ::close(pidfd);
+  return result;
+}
+
 HostError KoiosHost::wait(int job, int* status) {
+  if (console_ != koios::kInvalidHandle) return wait_watching_console(job, status);
   int st = 0;
   pid_t r;
   do {
     r = ::waitpid(job, &st, 0);
   } while (r < 0 && errno == EINTR);
+  forget(job);
   if (r < 0) return host_error_from_errno(errno);
-  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  *status = status_of(st);
   return HostError::Ok;
 }
 
@@ -94,7 +188,7 @@ HostError KoiosHost::open(const char* path, OpenMode mode, int* fd) {
     case OpenMode::Append: flags = O_WRONLY | O_CREAT | O_APPEND; break;
     case OpenMode::ReadWrite: flags = O_RDWR | O_CREAT; break;
   }
-  int r = ::open(absolute(path), flags, 0644);
+  int r = ::open(path, flags, 0644);
   if (r < 0) return host_error_from_errno(errno);
   *fd = r;
   return HostError::Ok;
@@ -136,21 +230,16 @@ HostError KoiosHost::input_from(const char* data, size_t len, int* fd) {
 
 HostError KoiosHost::stat(const char* path, FileInfo* info) {
   *info = FileInfo{};
-  const char* name = bin_entry(path);
-  const char* real = path;
+  if (int e = koios::resolve_path(path, resolved_); e != 0) return host_error_from_errno(e);
+  const char* real = resolved_;
   bool program = false;
-  if (name != nullptr) {
-    path_.clear();
-    path_.push('/');
-    path_.append(name);
-    real = path_.c_str();
+  if (const char* name = bin_entry(resolved_); name != nullptr) {
+    std::memmove(resolved_ + 1, name, std::strlen(name) + 1);   // "/bin/NAME" -> "/NAME"
     program = true;
-  } else if (std::strcmp(path, kBin) == 0) {
+  } else if (std::strcmp(resolved_, kBin) == 0) {
     info->kind = FileKind::Dir;
     info->executable = true;
     return HostError::Ok;
-  } else {
-    real = absolute(path);
   }
   struct stat st;
   if (::stat(real, &st) != 0) return host_error_from_errno(errno);
@@ -160,13 +249,17 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
   return HostError::Ok;
 }
 
-HostError KoiosHost::chdir(const char* path) {
-  FileInfo info;
-  HostError e = stat(path, &info);
-  if (e != HostError::Ok) return e;
-  if (info.kind != FileKind::Dir) return HostError::NotDir;
-  cwd_ = Str(path);
+HostError KoiosHost::read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) {
+  DIR* d = ::opendir(path);   // the runtime resolves it against the working directory
+  if (d == nullptr) return host_error_from_errno(errno);
+  while (struct dirent* e = ::readdir(d)) each(ctx, e->d_name);
+  ::closedir(d);
   return HostError::Ok;
+}
+
+// The runtime's working directory, which children inherit (ENOENT, ENOTDIR as Linux's chdir).
+HostError KoiosHost::chdir(const char* path) {
+  return ::chdir(path) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
 
 HostError KoiosHost::poweroff(int status) {

@@ -1,12 +1,14 @@
 // servers/shell/koios_host.h: the Host on Koios, over the runtime (servers/runtime): programs
 // are started through pidsrv (pid_spawn) from the boot filesystem, with the shell's fds handed
 // over as start-up Fd handles; waitpid/kill go to pidsrv; files, pipes and stat are the runtime's
-// fd layer (mountsrv and sockets). The working directory is the shell's own (relative paths are
-// made absolute here). Owned by main(); lives as long as the shell.
+// fd layer (mountsrv and sockets). The working directory is the runtime's (chdir), so relative
+// paths resolve there and children start in it. Owned by main(); lives as long as the shell.
 #pragma once
 
 #include "servers/shell/buf.h"
 #include "servers/shell/host.h"
+#include "cwd.h"
+#include "fd.h"
 #include "syscalls.h"
 
 namespace shell {
@@ -19,6 +21,7 @@ class KoiosHost final : public Host {
   KoiosHost(koios::Handle console, koios::Handle power) : console_(console), power_(power) {}
   HostError spawn(const SpawnRequest& req, int* job) override;
   HostError wait(int job, int* status) override;
+  bool poll(int job, int* status) override;
   HostError kill(int job, int signal) override;
   int pid() override;
   int ppid() override;
@@ -29,20 +32,40 @@ class KoiosHost final : public Host {
   HostError pipe(int fds[2]) override;
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
+  HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override;
+  bool inherited(int fd) override { return koios::fd_is_open(fd); }
   HostError chdir(const char* path) override;
   HostError poweroff(int status) override;
+  bool interrupted() override { return interrupted_; }
+  void background(int job) override;
+
+  // Back at the prompt: forget the last command's ^C.
+  void at_prompt() { interrupted_ = false; }
+  // Console input read while a program ran, ahead of the ^C that interrupted it: the line
+  // editor's next input, in order.
+  Str take_typeahead() { return static_cast<Str&&>(typeahead_); }
 
   // Programs are boot filesystem entries: PATH is this one folder, which stands for the boot
   // filesystem's root (stat("/bin/cat") is stat("/cat"), spawn("/bin/cat") runs entry "cat").
   static constexpr const char* kBin = "/bin";
 
  private:
-  // `path` made absolute against cwd_ in path_.
-  const char* absolute(const char* path);
+  // Waits for `job` while watching the console for ^C (its Interrupt signal): the ^C is read
+  // (with the input ahead of it, kept for the line editor) and becomes SIGINT to every
+  // foreground program of the command, as a terminal's ISIG does to its foreground group.
+  HostError wait_watching_console(int job, int* status);
+  // The ^C waiting in the console input: reads up to it.
+  void take_interrupt();
+  bool is_background(int job) const;
+  void forget(int job);
+
   koios::Handle console_;
   koios::Handle power_;
-  Str cwd_ = Str("/");
-  Str path_;
+  char resolved_[koios::kPathMax];   // a path made absolute (cwd.h), for the /bin mapping
+  Vec<int> live_;          // programs spawned and not yet waited for
+  Vec<int> background_;    // those started with &
+  bool interrupted_ = false;
+  Str typeahead_;
 };
 
 }  // namespace shell

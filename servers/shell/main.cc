@@ -1,10 +1,11 @@
-// servers/shell/main.cc: the console shell, started by init through pidsrv when the boot argument
-// init.shell=1 is given (servers/init), with start-up handles for the console resource (to read
+// servers/shell/main.cc: the console shell, started by init through pidsrv at every boot unless
+// init.shell=0 is given (servers/init), with start-up handles for the console resource (to read
 // the console) and the power resource (poweroff, and the end of input). It reads the console
 // through the line editor, feeds finished lines to the interpreter, and powers the system off at
 // the end of input (^D on an empty line: status 0) or on `exit N` (status N). Programs it runs
 // write to the console through their fds 1 and 2 (console fds) like the shell.
 #include <cstring>
+#include <unistd.h>
 
 #include "koios/resource.h"
 #include "runtime.h"
@@ -85,6 +86,8 @@ int main(int argc, char** argv, char** envp) {
   sh.set_var("PATH", shell::KoiosHost::kBin, true);
   sh.set_var("HOME", "/", true);
   if (script) return run_script(sh, host, argc, argv);
+  // A session of its own, as a login shell gets from getty: `ps` lists what runs from here.
+  (void)setsid();
   sh.set_interactive(true);
   sh.set_var("HOSTNAME", "koios");
   sh.set_var("PS1", "$HOSTNAME# ");
@@ -94,26 +97,65 @@ int main(int argc, char** argv, char** envp) {
     return status;
   };
   shell::LineEditor editor(32);
+  shell::Str queue;   // console bytes not fed yet
   shell::Str out;
   shell::Str line;
-  char input[64];
+  char input[1];
   // The first read takes console input from the kernel's monitor, before the prompt invites any.
   koios::u64 got = 0;
-  Status s = koios::console_read(console, input, sizeof input, &got);
+  Status s = koios::console_read(console, input, 1, &got);
   // Tell init (it starts the monitor only then; kShellConsoleTaken in servers/init/main.cc).
   Handle taken = koios::startup_handle(koios::StartupHandleKind::User, 1);
   if (taken != koios::kInvalidHandle) {
     (void)koios::object_signal(taken, koios::Signals::None, koios::Signals::Signaled);
-    (void)koios::handle_close(taken);
-    // The monitor starts now, prints its prompt and steps aside: after that, not in our line.
-    (void)koios::clock_nanosleep(now_ns() + 50'000'000);
+    (void)koios::handle_close(taken);   // the monitor, finding the console taken, stays silent
   }
   editor.begin(sh.prompt(false).view(), out);
   flush(out);
+  // Feeds the queued console bytes to the line editor and the interpreter; answers true when the
+  // shell ends (its status in *end).
+  auto feed = [&](int* end) {
+    for (size_t i = 0; i < queue.size();) {
+      shell::LineEditor::Event e = editor.feed(queue[i++], out);
+      flush(out);
+      bool more = false;
+      if (e == shell::LineEditor::Event::Line) {
+        line = shell::Str(editor.line());
+        line.push('\n');
+        more = !sh.feed_line(line.view());
+        if (sh.exited()) {
+          *end = power_off(sh.status());
+          return true;
+        }
+        host.at_prompt();
+        sh.reap_jobs();
+        // Input read while a program ran (ahead of the ^C that stopped it) comes next, in order.
+        shell::Str typed = host.take_typeahead();
+        queue.append(typed.view());
+      } else if (e == shell::LineEditor::Event::Interrupt) {
+        sh.interrupt_pending();
+      } else if (e == shell::LineEditor::Event::Eof) {
+        out.append("\n");   // end the prompt's line
+        flush(out);
+        sh.finish();
+        *end = power_off(0);
+        return true;
+      }
+      if (e != shell::LineEditor::Event::None) {
+        editor.begin(sh.prompt(more).view(), out);
+        flush(out);
+      }
+    }
+    queue.clear();
+    return false;
+  };
   for (bool first = true;; first = false) {
     if (!first) {
       got = 0;
-      s = koios::console_read(console, input, sizeof input, &got);
+      // One byte at a time, as a terminal in canonical mode hands over one line a read: what
+      // follows a line stays in the console until the line has run, so a ^C typed after it
+      // reaches the program the line starts (wait_watching_console), not this queue.
+      s = koios::console_read(console, input, 1, &got);
     }
     if (s == Status::ShouldWait) {
       // A deadline, not an infinite wait: under QEMU's icount time only moves with an armed timer.
@@ -123,27 +165,8 @@ int main(int argc, char** argv, char** envp) {
       continue;
     }
     if (s != Status::Ok) return 4;
-    for (koios::u64 i = 0; i < got; ++i) {
-      shell::LineEditor::Event e = editor.feed(input[i], out);
-      flush(out);
-      bool more = false;
-      if (e == shell::LineEditor::Event::Line) {
-        line = shell::Str(editor.line());
-        line.push('\n');
-        more = !sh.feed_line(line.view());
-        if (sh.exited()) return power_off(sh.status());
-      } else if (e == shell::LineEditor::Event::Interrupt) {
-        sh.interrupt_pending();
-      } else if (e == shell::LineEditor::Event::Eof) {
-        out.append("\n");   // end the prompt's line
-        flush(out);
-        sh.finish();
-        return power_off(0);
-      }
-      if (e != shell::LineEditor::Event::None) {
-        editor.begin(sh.prompt(more).view(), out);
-        flush(out);
-      }
-    }
+    int end = 0;
+    queue.append(input, got);
+    if (feed(&end)) return end;
   }
 }

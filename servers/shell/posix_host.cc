@@ -2,6 +2,7 @@
 #include "servers/shell/posix_host.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -71,6 +72,13 @@ HostError PosixHost::wait(int job, int* status) {
   return HostError::Ok;
 }
 
+bool PosixHost::poll(int job, int* status) {
+  int st;
+  if (waitpid(job, &st, WNOHANG) != job) return false;
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
+  return true;
+}
+
 HostError PosixHost::kill(int job, int signal) {
   return ::kill(job, signal) == 0 ? HostError::Ok : host_error_from_errno(errno);
 }
@@ -128,6 +136,14 @@ HostError PosixHost::input_from(const char* data, size_t len, int* fd) {
   }
   lseek(m, 0, SEEK_SET);
   *fd = m;
+  return HostError::Ok;
+}
+
+HostError PosixHost::read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) {
+  DIR* d = ::opendir(path);
+  if (d == nullptr) return host_error_from_errno(errno);
+  while (struct dirent* e = ::readdir(d)) each(ctx, e->d_name);
+  ::closedir(d);
   return HostError::Ok;
 }
 

@@ -11,6 +11,7 @@ class PosixHost final : public Host {
  public:
   HostError spawn(const SpawnRequest& req, int* job) override;
   HostError wait(int job, int* status) override;
+  bool poll(int job, int* status) override;
   HostError kill(int job, int signal) override;
   int pid() override;
   int ppid() override;
@@ -21,6 +22,7 @@ class PosixHost final : public Host {
   HostError pipe(int fds[2]) override;
   HostError input_from(const char* data, size_t len, int* fd) override;
   HostError stat(const char* path, FileInfo* info) override;
+  HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override;
   HostError chdir(const char* path) override;
 };
 

@@ -26,12 +26,15 @@ const char* host_error_text(HostError e) {
     case HostError::NoProcess: return "No such process";
     case HostError::Invalid: return "Invalid argument";
     case HostError::Io: return "I/O error";
+    case HostError::Interrupted: return "Interrupted";
   }
   return "error";
 }
 
 Shell::Shell(Host& host, const Limits& limits) : host_(host), limits_(limits) {
   for (int i = 0; i < 3; ++i) { fds_[i].kind = Fd::Host; fds_[i].host = i; }
+  for (int i = 3; i < kMaxFds; ++i)
+    if (host_.inherited(i)) { fds_[i].kind = Fd::Host; fds_[i].host = i; }
   Str n;
   append_number(n, host_.ppid());
   set_var("PPID", n.view());
@@ -438,6 +441,7 @@ int Shell::exec_pipeline(Node* n, bool async) {
   fds_[0] = saved0;
   fds_[1] = saved1;
   if (async) {
+    for (int j : jobs) host_.background(j);
     for (int j : jobs) {
       if (j != last_job) add_job(j, true, 0);
     }
@@ -471,11 +475,23 @@ int Shell::wait_job(int id) {
     if (j.id == id && j.done) return j.status;
   }
   int st = 127;
-  if (host_.wait(id, &st) != HostError::Ok) st = 127;
+  HostError e = host_.wait(id, &st);
+  if (e == HostError::Interrupted) return 130;   // the job runs on: a later wait reaps it
+  if (e != HostError::Ok) st = 127;
   for (Job& j : jobs_) {
     if (j.id == id) { j.done = true; j.status = st; }
   }
   return st;
+}
+
+void Shell::reap_jobs() {
+  for (Job& j : jobs_) {
+    int st = 0;
+    if (j.real && !j.done && host_.poll(j.id, &st)) {
+      j.done = true;
+      j.status = st;
+    }
+  }
 }
 
 int Shell::exec_command(Node* n) {

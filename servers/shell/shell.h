@@ -21,6 +21,7 @@ struct Limits {
   int max_parse_depth = Parser::kDefaultMaxDepth;
   size_t max_capture = 4u << 20;     // bytes a $(...) or a builtin pipeline stage may produce
   size_t max_input = 4u << 20;       // bytes of one script or one pending command
+  size_t max_glob = 4096;            // pathnames one word may expand to
   size_t max_variables = 4096;
   // Bytes of stack the interpreter may use below the frame of its entry point (run_script,
   // feed_line, finish); 0: unchecked. A call, subshell or compound command that would go deeper
@@ -54,6 +55,9 @@ class Shell final : ArithVars {
   // End of input: a pending incomplete command is a syntax error. Returns the exit status.
   int finish();
   void interrupt_pending();  // ^C at the prompt: drop a half-typed multi-line command
+  // Back at the prompt: background jobs that have finished are reaped (their status kept for
+  // `wait`), so none stays a zombie.
+  void reap_jobs();
 
   bool exited() const { return exited_; }
   int status() const { return exited_ ? exit_status_ : last_status_; }
@@ -187,6 +191,7 @@ class Shell final : ArithVars {
   bool exited_ = false;
   bool interactive_ = false;
   bool errexit_ = false;
+  bool noglob_ = false;          // set -f
   int errexit_suppressed_ = 0;   // inside if/while conditions, && || chains, !
   Flow flow_ = Flow::None;
   int flow_count_ = 0;

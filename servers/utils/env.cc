@@ -50,9 +50,10 @@ int run(char** argv) {
   const char* name = argv[0];
   if (std::strncmp(name, "/bin/", 5) == 0) name += 5;
   koios::SpawnOptions o;
-  for (int fd = 0; fd < 3; ++fd) {
-    koios::Handle h = koios::fd_handle(fd);
-    if (h != koios::kInvalidHandle) (void)koios::handle_duplicate(h, koios::Rights::SameRights, &o.stdio[fd]);
+  // The child gets env's fds, directory channel and working directory, as after exec on Linux.
+  if (int e = koios::inherit_fds(o)) {
+    utils::error("%s", utils::errtext(e));
+    return 125;
   }
   auto mount = koios::mount_clone();
   if (mount.ok()) {

@@ -110,6 +110,16 @@ int run() {
   EXPECT(94, token_info.type == koios::ObjectType::Token && kept_info.related_koid == token_info.koid &&
                  token_info.related_koid == kept_info.koid);
   EXPECT(95, (token_info.rights & Rights::Enter) == Rights::Enter);
+  // The minter signals the side it handed out (pidsrv: a pidfd's process has exited); a side
+  // handed out without SignalPeer cannot signal back. (No new objects here: the boot's KoIDs, and
+  // with them the benchmarks' table probes, stay as they were.)
+  Handle weak_token = 0;
+  EXPECT(105, koios::object_wait_one(token, Signals::User0, koios::kDeadlineNow, nullptr) == Status::TimedOut);
+  EXPECT(106, koios::object_signal_peer(kept, Signals::None, Signals::User0) == Status::Ok);
+  EXPECT(107, koios::object_wait_one(token, Signals::User0, koios::kDeadlineNow, nullptr) == Status::Ok);
+  EXPECT(108, koios::handle_replace(token, koios::kRightsBasic, &weak_token) == Status::Ok);
+  EXPECT(109, koios::object_signal_peer(weak_token, Signals::None, Signals::User0) == Status::AccessDenied);
+  token = weak_token;
   EXPECT(96, koios::handle_close(kept) == Status::Ok);
   EXPECT(97, koios::object_wait_one(token, Signals::PeerClosed, koios::kDeadlineNow, nullptr) == Status::Ok);
   EXPECT(98, koios::token_create(0, &token, reinterpret_cast<Handle*>(0x80200000)) == Status::InvalidArgs);

@@ -15,6 +15,15 @@
 //   sigstop_sigcont_wuntraced     SIGSTOP is seen by WUNTRACED, SIGCONT by WCONTINUED
 //   exec_keeps_pid                execve's new image has the same pid, and its exit is the pid's
 //   pidfd_refuses_recycled_pid    a pidfd of a reaped child answers ESRCH, also after more spawns
+//   pidfd_pollable_exit/_kill     a pidfd is not signalled (kPidfdExited) while its process runs,
+//                                 and is once it exits or is killed; waitid(P_PIDFD) reports it
+//   pidfd_of_zombie_signalled     a pidfd opened on a zombie is signalled at once
+//   setns_by_token_into_descendant  setns by a namespace token and by a pidfd: the next child is
+//                                 numbered in that namespace; translation through the token
+//   forged_token_refused          an event, a token pidsrv did not mint, no handle, two handles:
+//                                 EBADF / EINVAL, for pidfd calls, setns and waitid
+//   token_of_other_kind_refused   a namespace token used as a pidfd and a pidfd as a namespace: EBADF
+//   tokens_freed_when_closed      close() of the fds is all it takes: pidsrv's counts come back
 //   hostile_client_does_not_stall_pidsrv  a client floods pidsrv without reading replies and sends
 //                                 junk: the others are still served
 //   spawn_exit_wait_1000_counts   1,000 posix_spawn/exit/waitpid cycles leave pidsrv's counts
@@ -26,6 +35,7 @@
 
 #include "koios/object_info.h"
 #include "koios/resource.h"
+#include "fd.h"
 #include "linux_signal.h"
 #include "process.h"
 #include "runtime.h"
@@ -373,25 +383,182 @@ void exec_keeps_pid() {
 
 void pidfd_recycled() {
   int c = spawn_role("sleeper");
-  TokenReply t{};
-  bool ok = c > 0 && koios::pid_request(Op::PidfdOpen, ValueRequest{{}, c}, &t) == 0;
-  Reply r{};
-  ok = ok && koios::pid_request(Op::PidfdSendSignal, TokenRequest{{}, t.token, 0, 0}, &r) == 0;
+  int fd = c > 0 ? pidfd_open(c, 0) : -1;
+  bool ok = fd >= 0 && pidfd_send_signal(fd, 0, nullptr, 0) == 0 && koios::pidfd_getpid(fd) == c;
   ok = ok && kill(c, SIGKILL) == 0 && wait_code(c) == -1000 - SIGKILL;
   // Reaped: the pid is free and may be someone else's. The pidfd still means the old process.
-  int e1 = koios::pid_request(Op::PidfdSendSignal, TokenRequest{{}, t.token, SIGKILL, 0}, &r);
+  auto err = [](int r) { return r == -1 ? errno : 0; };
+  int e1 = err(pidfd_send_signal(fd, SIGKILL, nullptr, 0));
   int others[4];
   for (int& o : others) o = spawn_role("sleeper");
-  int e2 = koios::pid_request(Op::PidfdSendSignal, TokenRequest{{}, t.token, SIGKILL, 0}, &r);
-  int e3 = koios::pid_request(Op::PidfdGetPid, TokenRequest{{}, t.token, 0, 0}, &r);
+  int e2 = err(pidfd_send_signal(fd, SIGKILL, nullptr, 0));
+  int e3 = err(koios::pidfd_getpid(fd));
   bool alive = true;
   for (int o : others) alive = alive && o > 0 && kill(o, 0) == 0;
   for (int o : others)
     if (o > 0) { (void)kill(o, SIGKILL); (void)wait_code(o); }
-  (void)koios::pid_request(Op::CloseToken, TokenRequest{{}, t.token, 0, 0}, &r);
-  char detail[64];
-  std::snprintf(detail, sizeof detail, "(errnos %d %d %d, others alive %d)", e1, e2, e3, alive);
-  check("pidfd_refuses_recycled_pid", ok && e1 == ESRCH && e2 == ESRCH && e3 == ESRCH && alive, detail);
+  bool closed = fd >= 0 && close(fd) == 0 && err(pidfd_send_signal(fd, 0, nullptr, 0)) == EBADF;
+  char detail[80];
+  std::snprintf(detail, sizeof detail, "(errnos %d %d %d, others alive %d, closed %d)", e1, e2, e3, alive, closed);
+  check("pidfd_refuses_recycled_pid", ok && e1 == ESRCH && e2 == ESRCH && e3 == ESRCH && alive && closed, detail);
+}
+
+int role_linger() {
+  sleep_ms(100);
+  return 5;
+}
+
+// Waits up to `ms` for kPidfdExited on the pidfd: Ok, or TimedOut.
+Status pidfd_wait(int fd, int ms) {
+  return koios::object_wait_one(koios::fd_handle(fd), kPidfdExited, ms == 0 ? koios::kDeadlineNow : now_ns() + koios::i64(ms) * 1'000'000,
+                                nullptr);
+}
+
+// A pidfd is pollable: not signalled while its process runs; signalled when it exits or is
+// killed, and at once when opened on a zombie. waitid(P_PIDFD) then reports it.
+void pidfd_pollable() {
+  char detail[120];
+  int c = spawn_role("linger");
+  int fd = c > 0 ? pidfd_open(c, 0) : -1;
+  Status running = fd >= 0 ? pidfd_wait(fd, 0) : Status::BadHandle;
+  Status exited = fd >= 0 ? pidfd_wait(fd, 5000) : Status::BadHandle;
+  siginfo_t info{};
+  int w = fd >= 0 ? waitid(P_PIDFD, id_t(fd), &info, WEXITED) : -1;
+  bool ok = running == Status::TimedOut && exited == Status::Ok && w == 0 && info.si_code == CLD_EXITED &&
+            info.si_value.sival_int == 5;
+  std::snprintf(detail, sizeof detail, "(running %s, exited %s, waitid %d code %d status %d)",
+                koios::status_name(running), koios::status_name(exited), w, info.si_code, info.si_value.sival_int);
+  if (fd >= 0) (void)close(fd);
+  check("pidfd_pollable_exit", ok, detail);
+
+  c = spawn_role("sleeper");
+  fd = c > 0 ? pidfd_open(c, 0) : -1;
+  running = fd >= 0 ? pidfd_wait(fd, 20) : Status::BadHandle;
+  bool sent = fd >= 0 && pidfd_send_signal(fd, SIGKILL, nullptr, 0) == 0;
+  Status killed = fd >= 0 ? pidfd_wait(fd, 5000) : Status::BadHandle;
+  info = siginfo_t{};
+  w = fd >= 0 ? waitid(P_PIDFD, id_t(fd), &info, WEXITED) : -1;
+  ok = running == Status::TimedOut && sent && killed == Status::Ok && w == 0 && info.si_code == CLD_KILLED &&
+       info.si_value.sival_int == SIGKILL;
+  std::snprintf(detail, sizeof detail, "(running %s, sent %d, killed %s, waitid %d code %d sig %d)",
+                koios::status_name(running), sent, koios::status_name(killed), w, info.si_code, info.si_value.sival_int);
+  if (fd >= 0) (void)close(fd);
+  check("pidfd_pollable_kill", ok, detail);
+
+  // A zombie (WNOWAIT leaves it unreaped): its pidfd is readable from the start.
+  c = spawn_role("exec-check", "0");
+  info = siginfo_t{};
+  w = c > 0 ? waitid(P_PID, id_t(c), &info, WEXITED | WNOWAIT) : -1;
+  fd = w == 0 ? pidfd_open(c, 0) : -1;
+  Status zombie = fd >= 0 ? pidfd_wait(fd, 0) : Status::BadHandle;
+  int code = c > 0 ? wait_code(c) : -2;
+  std::snprintf(detail, sizeof detail, "(waitid %d, pidfd %d, %s, exit %d)", w, fd, koios::status_name(zombie), code);
+  if (fd >= 0) (void)close(fd);
+  check("pidfd_of_zombie_signalled", w == 0 && zombie == Status::Ok && code == 1, detail);
+}
+
+int role_getpid_code() { return getpid(); }
+
+// setns by token: into a descendant pid namespace (its init holds it open), by a namespace token
+// and by a pidfd; the next child is numbered there; back home by a token of our own namespace.
+void setns_by_token() {
+  int holder = spawn_role("sleeper", nullptr, nullptr, kCloneNewPid);
+  int ns_fd = holder > 0 ? koios::open_pid_ns(holder, false) : -1;
+  int home_fd = koios::open_pid_ns(0, false);
+  int pidfd = holder > 0 ? pidfd_open(holder, 0) : -1;
+  auto err = [](int r) { return r == -1 ? errno : 0; };
+  int e_in = ns_fd >= 0 ? err(setns(ns_fd, CLONE_NEWPID)) : -1;
+  int first = spawn_role("getpid-code");
+  int first_code = first > 0 ? wait_code(first) : -2;
+  int e_home = home_fd >= 0 ? err(setns(home_fd, 0)) : -1;
+  int home_child = spawn_role("getpid-code");
+  int home_code = home_child > 0 ? wait_code(home_child) : -2;
+  int e_pidfd = pidfd >= 0 ? err(setns(pidfd, CLONE_NEWPID)) : -1;
+  int second = spawn_role("getpid-code");
+  int second_code = second > 0 ? wait_code(second) : -2;
+  (void)setns(home_fd, CLONE_NEWPID);
+  // Pid 1 there is the holder here.
+  int translated = ns_fd >= 0 ? koios::translate_pid(1, ns_fd, -1) : -1;
+  int back = ns_fd >= 0 ? koios::translate_pid(holder, -1, ns_fd) : -1;
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "(setns %d %d %d; pids %d %d %d (home %d); translate %d %d)", e_in, e_home, e_pidfd,
+                first_code, second_code, home_code, home_child, translated, back);
+  bool ok = e_in == 0 && e_home == 0 && e_pidfd == 0 && first_code == 2 && second_code == 3 &&
+            home_code == (home_child & 0xff) && translated == holder && back == 1;
+  if (holder > 0) { (void)kill(holder, SIGKILL); (void)wait_code(holder); }
+  for (int fd : {ns_fd, home_fd, pidfd})
+    if (fd >= 0) (void)close(fd);
+  check("setns_by_token_into_descendant", ok, detail);
+}
+
+StatsReply pidsrv_stats() {
+  StatsReply s{};
+  (void)koios::pid_request(Op::Stats, Request{}, &s);
+  return s;
+}
+
+// Handles that are not pidsrv's tokens, or tokens of the other kind, or none, or too many: each
+// gets its errno, and pidsrv holds exactly what it held before (it closed what it received).
+void forged_tokens() {
+  StatsReply before = pidsrv_stats();
+  Handle event = kInvalidHandle, mine = kInvalidHandle, mine_kept = kInvalidHandle;
+  (void)koios::event_create(0, &event);
+  (void)koios::token_create(0, &mine, &mine_kept);   // a token, but not one pidsrv minted
+  Reply r{};
+  WaitReply wr{};
+  auto send1 = [&](Op op, Handle h) { return koios::pid_token_request(op, TokenRequest{}, &r, &h, 1); };
+  int e_event = send1(Op::PidfdGetPid, event);
+  int e_foreign = send1(Op::PidfdGetPid, mine);
+  int e_setns_event = send1(Op::SetNs, event);
+  int e_setns_foreign = send1(Op::SetNs, mine);
+  int e_missing = koios::pid_request(Op::PidfdGetPid, TokenRequest{}, &r);
+  Handle two[2] = {event, mine};
+  int e_extra = koios::pid_token_request(Op::PidfdGetPid, TokenRequest{}, &r, two, 2);
+  WaitRequest w{};
+  w.idtype = IdType::Pidfd;
+  w.options = kWExited | kWNoHang;
+  int e_wait_event = koios::pid_token_request(Op::Wait, w, &wr, &event, 1);
+  int e_wait_missing = koios::pid_request(Op::Wait, w, &wr);
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "(getpid: event %d foreign %d missing %d extra %d; setns %d %d; wait %d %d)", e_event,
+                e_foreign, e_missing, e_extra, e_setns_event, e_setns_foreign, e_wait_event, e_wait_missing);
+  check("forged_token_refused",
+        e_event == EBADF && e_foreign == EBADF && e_missing == EBADF && e_extra == EINVAL && e_setns_event == EINVAL &&
+            e_setns_foreign == EINVAL && e_wait_event == EBADF && e_wait_missing == EBADF,
+        detail);
+  (void)koios::handle_close(event);
+  (void)koios::handle_close(mine);
+  (void)koios::handle_close(mine_kept);
+
+  // A namespace token where a pidfd belongs, and the other way round for translation.
+  int ns_fd = koios::open_pid_ns(0, false);
+  int c = spawn_role("sleeper");
+  int pidfd = c > 0 ? pidfd_open(c, 0) : -1;
+  auto err = [](int x) { return x == -1 ? errno : 0; };
+  int k1 = err(pidfd_send_signal(ns_fd, SIGKILL, nullptr, 0));
+  int k2 = err(koios::pidfd_getpid(ns_fd));
+  siginfo_t info{};
+  int k3 = err(waitid(P_PIDFD, id_t(ns_fd), &info, WEXITED | WNOHANG));
+  int k4 = err(koios::translate_pid(c, pidfd, -1));
+  bool alive = c > 0 && kill(c, 0) == 0;
+  if (c > 0) { (void)kill(c, SIGKILL); (void)wait_code(c); }
+  std::snprintf(detail, sizeof detail, "(ns as pidfd: %d %d %d; pidfd as ns: %d; alive %d)", k1, k2, k3, k4, alive);
+  check("token_of_other_kind_refused", ns_fd >= 0 && pidfd >= 0 && k1 == EBADF && k2 == EBADF && k3 == EBADF &&
+                                           k4 == EBADF && alive, detail);
+  // Closing the fds is all it takes: pidsrv sees its sides' peers go and frees the tokens.
+  bool during = pidsrv_stats().tokens == before.tokens + 2;
+  if (ns_fd >= 0) (void)close(ns_fd);
+  if (pidfd >= 0) (void)close(pidfd);
+  StatsReply after{};
+  for (int i = 0; i < 200; ++i) {
+    after = pidsrv_stats();
+    if (after.tokens == before.tokens && after.handles == before.handles) break;
+    sleep_ms(5);
+  }
+  std::snprintf(detail, sizeof detail, "(open %d; tokens %lu->%lu, handles %lu->%lu)", during,
+                (unsigned long)before.tokens, (unsigned long)after.tokens, (unsigned long)before.handles,
+                (unsigned long)after.handles);
+  check("tokens_freed_when_closed", during && after.tokens == before.tokens && after.handles == before.handles, detail);
 }
 
 // ---- hostile clients -------------------------------------------------------------------------------
@@ -506,6 +673,9 @@ int driver(bool full) {
   stop_continue();
   exec_keeps_pid();
   pidfd_recycled();
+  pidfd_pollable();
+  setns_by_token();
+  forged_tokens();
   hostile_client();
   if (full) churn();
   std::printf("pid_tests: %d failed\n", g_failures);
@@ -529,5 +699,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(role, "exec") == 0) return role_exec();
   if (std::strcmp(role, "exec-check") == 0) return role_exec_check(a1);
   if (std::strcmp(role, "flood") == 0) return role_flood();
+  if (std::strcmp(role, "linger") == 0) return role_linger();
+  if (std::strcmp(role, "getpid-code") == 0) return role_getpid_code();
   return driver(std::strcmp(role, "full") == 0);
 }

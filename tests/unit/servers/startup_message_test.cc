@@ -59,7 +59,7 @@ TEST_CASE("a built start-up message parses back to the same arguments, environme
       return StartupMessage::parse(copy.data(), u32(copy.size()), 2).status();
     };
     CHECK(corrupt(offsetof(StartupHeader, magic), 0) == Status::BadFormat);
-    CHECK(corrupt(offsetof(StartupHeader, version), 2) == Status::BadFormat);
+    CHECK(corrupt(offsetof(StartupHeader, version), 3) == Status::BadFormat);
     CHECK(corrupt(offsetof(StartupHeader, argc), 4) == Status::BadFormat);
     CHECK(corrupt(offsetof(StartupHeader, envc), 0) == Status::BadFormat);
     CHECK(corrupt(offsetof(StartupHeader, handle_info_offset), 0xfffffff8) == Status::BadFormat);
@@ -100,4 +100,44 @@ TEST_CASE("the builder keeps its order and its limits", "[startup]") {
   CHECK(done.finish().status() == Status::BadState);
   CHECK(done.add_arg("x") == Status::BadState);
   CHECK(done.add_handle(1, StartupHandleKind::Fd, 0) == Status::BadState);
+}
+
+TEST_CASE("a working directory travels as a version 2 message's last string", "[startup]") {
+  std::vector<u8> buffer(4096);
+  StartupBuilder b(buffer.data(), u32(buffer.size()));
+  REQUIRE(b.add_arg("prog") == Status::Ok);
+  REQUIRE(b.add_env("A=1") == Status::Ok);
+  CHECK(b.set_cwd("relative") == Status::InvalidArgs);
+  REQUIRE(b.set_cwd("/tmp/dir") == Status::Ok);
+  CHECK(b.set_cwd("/again") == Status::BadState);
+  CHECK(b.add_env("B=2") == Status::BadState);
+  auto size = b.finish();
+  REQUIRE(size.ok());
+  auto m = StartupMessage::parse(buffer.data(), size.value(), 0);
+  REQUIRE(m.ok());
+  CHECK(strings_of(m.value()) == std::vector<std::string>{"prog", "A=1"});
+  REQUIRE(m.value().cwd() != nullptr);
+  CHECK(std::string(m.value().cwd()) == "/tmp/dir");
+  SECTION("a version 1 message has none") {
+    u32 one = kStartupVersion;
+    std::memcpy(buffer.data() + offsetof(StartupHeader, version), &one, sizeof one);
+    CHECK(StartupMessage::parse(buffer.data(), size.value(), 0).status() == Status::BadFormat);   // one string too many
+  }
+  SECTION("a relative one is refused") {
+    u32 strings_offset = 0;
+    std::memcpy(&strings_offset, buffer.data() + offsetof(StartupHeader, strings_offset), sizeof strings_offset);
+    buffer[strings_offset + 5 + 4] = 't';   // "/tmp/dir" -> "ttmp/dir"
+    CHECK(StartupMessage::parse(buffer.data(), size.value(), 0).status() == Status::BadFormat);
+  }
+  SECTION("with no environment the cwd follows argv") {
+    StartupBuilder c(buffer.data(), u32(buffer.size()));
+    REQUIRE(c.add_arg("p") == Status::Ok);
+    REQUIRE(c.set_cwd("/") == Status::Ok);
+    auto n = c.finish();
+    REQUIRE(n.ok());
+    auto parsed = StartupMessage::parse(buffer.data(), n.value(), 0);
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value().envc() == 0);
+    CHECK(std::string(parsed.value().cwd()) == "/");
+  }
 }

@@ -27,6 +27,10 @@ void console_write(const char* text, usize length);
 int console_read_byte();
 // Whether a byte is buffered (console_read_byte would return one).
 bool console_input_pending();
+// The interrupt character (^C, as a terminal's ISIG takes it): whether one is buffered and not
+// read yet, so a shell can notice it while a program it waits for owns the terminal.
+inline constexpr char kConsoleInterruptChar = 0x03;
+bool console_interrupt_pending();
 
 // ---- Time ----
 u64 time_ticks();                    // the time CSR: counts from machine reset

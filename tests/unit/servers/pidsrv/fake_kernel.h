@@ -1,6 +1,8 @@
 // tests/unit/servers/pidsrv/fake_kernel.h: the kernel as the pidsrv core sees it, in memory. It
 // keeps jobs, processes and threads with the states the real syscalls would give them, records
-// every call in order (for tests of the delivery contract) and every reply sent.
+// every call in order (for tests of the delivery contract) and every reply sent, and the token
+// pairs pidsrv mints (sent, signalled, dropped); a test plays the client closing its last handle
+// to one by calling ProcessTable::on_token_closed.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -23,13 +25,17 @@ struct FakeKernel final : pidsrv::KernelOps {
   struct Job { Koid parent; bool killed = false; bool closed = false; };
   struct Proc { Koid job; Koid thread{}; bool started = false; bool killed = false; bool released = false; };
   struct Thread { int suspended = 0; koios::ThreadStateGeneral regs{}; };
-  struct Sent { Koid client; std::vector<uint8_t> bytes; };
+  struct Sent { Koid client; std::vector<uint8_t> bytes; Koid token{}; };
+  // A token pair: pidsrv's side and the handed-out one, named by the latter's KoID.
+  struct Token { bool enter = false; bool sent = false; bool signalled = false; bool dropped = false; };
 
   uint64_t next = 1000;
   std::map<uint64_t, Job> jobs;
   std::map<uint64_t, Proc> procs;
   std::map<uint64_t, Thread> threads;
   std::vector<Sent> sent;
+  std::map<uint64_t, Token> tokens;
+  std::map<koios::Handle, pidsrv::TokenArg> handles;   // what token_arg sees behind a handle value
   std::vector<std::string> log;
   ns::Errno fail_start = ns::Errno::Ok;   // the next start_process answers this
   Koid last_process{};
@@ -109,6 +115,70 @@ struct FakeKernel final : pidsrv::KernelOps {
     sent.push_back(Sent{client, std::vector<uint8_t>(b, b + size)});
   }
 
+  ns::Result<Koid> mint_token(bool enter) override {
+    Koid k{++next};
+    tokens[ns::raw(k)] = Token{enter};
+    log.push_back("mint_token");
+    return k;
+  }
+  void send_token(Koid client, const void* bytes, uint32_t size, Koid key) override {
+    send(client, bytes, size);
+    sent.back().token = key;
+    Token& t = tokens.at(ns::raw(key));
+    REQUIRE(!t.sent);
+    REQUIRE(!t.dropped);
+    t.sent = true;
+  }
+  void signal_token(Koid key) override { tokens.at(ns::raw(key)).signalled = true; }
+  void drop_token(Koid key) override {
+    Token& t = tokens.at(ns::raw(key));
+    REQUIRE(!t.dropped);
+    t.dropped = true;
+  }
+  ns::Result<pidsrv::TokenArg> token_arg(koios::Handle h) override {
+    auto it = handles.find(h);
+    if (it == handles.end()) return ns::Errno::BadF;   // not a token (an event, a channel, nothing)
+    return it->second;
+  }
+  // A handle value a request can bring, behind which token_arg finds `token` (any KoID: one pidsrv
+  // minted, or a forged one) with `rights`.
+  koios::Handle hand(Koid token, koios::Rights rights = koios::kRightsBasic | koios::Rights::Enter) {
+    koios::Handle h = static_cast<koios::Handle>(5000 + handles.size());
+    handles[h] = pidsrv::TokenArg{token, rights};
+    return h;
+  }
+  size_t open_tokens() const {
+    size_t n = 0;
+    for (auto& [k, t] : tokens) n += !t.dropped;
+    return n;
+  }
+
+  // ps and sysinfo: a clock the test moves, CPU times and blocked states per thread, fixed memory.
+  int64_t clock_ns = 0;
+  std::map<uint64_t, uint64_t> cpu;
+  std::map<uint64_t, bool> blocked;
+  uint64_t cpu_time_ns(Koid thread) const override {
+    auto it = cpu.find(ns::raw(thread));
+    return it == cpu.end() ? 0 : it->second;
+  }
+  bool thread_blocked(Koid thread) const override {
+    auto it = blocked.find(ns::raw(thread));
+    return it != blocked.end() && it->second;
+  }
+  int64_t now_ns() const override { return clock_ns; }
+  ns::Result<Memory> memory() const override { return Memory{64u << 20, 48u << 20, 1u << 20}; }
+  // Adopt: the fake's "handles" are KoIDs, the process's then its thread's.
+  ns::Result<Koid> adopt_process(const koios::Handle* handles, uint32_t count, Koid* thread) override {
+    if (count < 1 || count > 2) return ns::Errno::Inval;
+    if (procs.count(handles[0])) return ns::Errno::Exist;
+    Koid t = count == 2 ? Koid{handles[1]} : Koid{};
+    procs[handles[0]] = Proc{Koid{1}, t, true};
+    if (count == 2) threads[handles[1]] = Thread{};
+    log.push_back("adopt_process");
+    *thread = t;
+    return Koid{handles[0]};
+  }
+
   size_t live_processes() const {
     size_t n = 0;
     for (auto& [k, p] : procs) n += !p.released;
@@ -165,7 +235,7 @@ struct World {
   }
   pidsrv::WaitResult wait(Koid parent, ns::Pid pid = -1, uint32_t options = proto::pid::kWExited) {
     pidsrv::Waiter w{1, pid == -1 ? proto::pid::IdType::All : proto::pid::IdType::Pid, pid == -1 ? 0 : pid,
-                     options, 0};
+                     options};
     bool deferred = false;
     auto r = table.wait(parent, w, &deferred);
     INFO("wait failed with " << ns::errno_name(r.error()));
@@ -175,7 +245,7 @@ struct World {
   }
   ns::Errno wait_error(Koid parent, ns::Pid pid, uint32_t options = proto::pid::kWExited) {
     pidsrv::Waiter w{1, pid == -1 ? proto::pid::IdType::All : proto::pid::IdType::Pid, pid == -1 ? 0 : pid,
-                     options, 0};
+                     options};
     bool deferred = false;
     auto r = table.wait(parent, w, &deferred);
     return r.ok() ? ns::Errno::Ok : r.error();

@@ -1,5 +1,6 @@
 // tests/unit/servers/pidsrv/handlers_test.cc: requests as bytes through dispatch(): the replies
 // and, above all, malformed and hostile messages, which must get an errno and leave the table whole.
+#include <cstring>
 #include <random>
 
 #include "fake_kernel.h"
@@ -44,7 +45,7 @@ TEST_CASE("requests through dispatch answer with the request's txid", "[pidsrv][
   CHECK(r.value == 1);
   koios::Handle stdio[2] = {5, 6};
   SpawnRequest sr = spawn_request("/bin/sh");
-  sr.stdio_mask = 3;
+  sr.fd_mask = 3;
   CHECK(send(w, kInit, sr, Op::Spawn, stdio, 2));   // handles taken
   CHECK(w.kernel.last_reply<Reply>().value == 2);
   ns::Koid child = w.kernel.last_process;
@@ -52,7 +53,7 @@ TEST_CASE("requests through dispatch answer with the request's txid", "[pidsrv][
   auto list = w.kernel.last_reply<ListReply>();
   CHECK(list.count == 2);
   CHECK(std::string(list.procs[1].name) == "sh");
-  send(w, kInit, WaitRequest{{}, IdType::All, 0, kWExited, 0, 0}, Op::Wait);
+  send(w, kInit, WaitRequest{{}, IdType::All, 0, kWExited, 0}, Op::Wait);
   CHECK(w.kernel.sent.empty());   // blocked: answered later
   send(w, child, ValueRequest{{}, 5}, Op::Exit);
   CHECK(w.kernel.last_reply<Reply>().error == Errno::Ok);
@@ -117,7 +118,7 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
     send(w, kInit, r, Op::Spawn);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     r = spawn_request("/bin/sh");
-    r.stdio_mask = 1;   // says one handle, none came
+    r.fd_mask = 1;   // says one handle, none came
     send(w, kInit, r, Op::Spawn);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     r = spawn_request("/bin/sh");
@@ -125,13 +126,36 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
     send(w, kInit, r, Op::Spawn);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
   }
-  SECTION("forged tokens: EBADF") {
-    send(w, kInit, TokenRequest{{}, 12345, kSigKill, 0}, Op::PidfdSendSignal);
+  SECTION("forged tokens: EBADF (setns: EINVAL), in the op's own reply type") {
+    koios::Handle event = 77;                            // not a token at all
+    koios::Handle foreign = w.kernel.hand(K(12345));     // a token pidsrv did not mint
+    for (koios::Handle h : {event, foreign}) {
+      CHECK(!send(w, kInit, TokenRequest{{}, kSigKill, 0}, Op::PidfdSendSignal, &h, 1));
+      CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
+      send(w, kInit, TokenRequest{}, Op::SetNs, &h, 1);
+      CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+      send(w, kInit, WaitRequest{{}, IdType::Pidfd, 0, kWExited, 0}, Op::Wait, &h, 1);
+      CHECK(w.kernel.last_reply<WaitReply>().error == Errno::BadF);
+      send(w, kInit, TranslateRequest{{}, 1, kTranslateTo}, Op::TranslatePid, &h, 1);
+      CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
+    }
+    send(w, kInit, Request{}, static_cast<Op>(17));   // CloseToken is retired
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::NoSys);
+  }
+  SECTION("a missing token is a closed fd (EBADF); extra handles are EINVAL") {
+    send(w, kInit, TokenRequest{}, Op::PidfdGetPid);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
-    send(w, kInit, TokenRequest{{}, 0, 0, 0}, Op::SetNs);
+    send(w, kInit, WaitRequest{{}, IdType::Pidfd, 0, kWExited, 0}, Op::Wait);
+    CHECK(w.kernel.last_reply<WaitReply>().error == Errno::BadF);
+    send(w, kInit, TranslateRequest{{}, 1, kTranslateFrom | kTranslateTo}, Op::TranslatePid);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
-    send(w, kInit, TokenRequest{{}, ~uint64_t{0}, 0, 0}, Op::CloseToken);
-    CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
+    koios::Handle two[2] = {w.kernel.hand(K(1)), w.kernel.hand(K(2))};
+    send(w, kInit, TokenRequest{}, Op::PidfdGetPid, two, 2);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+    send(w, kInit, WaitRequest{{}, IdType::All, 0, kWExited, 0}, Op::Wait, two, 1);
+    CHECK(w.kernel.last_reply<WaitReply>().error == Errno::Inval);
+    send(w, kInit, TranslateRequest{{}, 1, 4}, Op::TranslatePid);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
   }
   SECTION("bad signal numbers and wait options: EINVAL") {
     send(w, kInit, SigActionRequest{{}, 0, 1, {}}, Op::SigAction);
@@ -140,11 +164,11 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
     CHECK(w.kernel.last_reply<SigActionReply>().error == Errno::Inval);
     send(w, kInit, SigMaskRequest{{}, 7, 1, 0}, Op::SigProcMask);
     CHECK(w.kernel.last_reply<MaskReply>().error == Errno::Inval);
-    send(w, kInit, WaitRequest{{}, IdType::All, 0, 0, 0, 0}, Op::Wait);
+    send(w, kInit, WaitRequest{{}, IdType::All, 0, 0, 0}, Op::Wait);
     CHECK(w.kernel.last_reply<WaitReply>().error == Errno::Inval);
-    send(w, kInit, WaitRequest{{}, IdType::All, 0, 0x400000 | kWExited, 0, 0}, Op::Wait);
+    send(w, kInit, WaitRequest{{}, IdType::All, 0, 0x400000 | kWExited, 0}, Op::Wait);
     CHECK(w.kernel.last_reply<WaitReply>().error == Errno::Inval);
-    send(w, kInit, WaitRequest{{}, static_cast<IdType>(9), 0, kWExited, 0, 0}, Op::Wait);
+    send(w, kInit, WaitRequest{{}, static_cast<IdType>(9), 0, kWExited, 0}, Op::Wait);
     CHECK(w.kernel.last_reply<WaitReply>().error == Errno::Inval);
     send(w, kInit, ValueRequest{{}, 2}, Op::SetSubreaper);
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
@@ -158,12 +182,68 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
   CHECK(w.table.counts() == before);
 }
 
+TEST_CASE("tokens go out with their replies and come back as handles", "[pidsrv][handlers]") {
+  World w;
+  koios::Handle stdio = 5;
+  SpawnRequest sr = spawn_request("/bin/sh");
+  sr.fd_mask = 1;
+  REQUIRE(send(w, kInit, sr, Op::Spawn, &stdio, 1));
+  ns::Koid child = w.kernel.last_process;
+  send(w, kInit, ValueRequest{{}, 2}, Op::PidfdOpen);
+  REQUIRE(w.kernel.last_reply<TokenReply>().error == Errno::Ok);
+  ns::Koid pidfd = w.kernel.sent.back().token;
+  REQUIRE(pidfd != ns::kInvalidKoid);
+  CHECK(!w.kernel.tokens.at(ns::raw(pidfd)).enter);
+  send(w, kInit, PidNsRequest{{}, 0, 0}, Op::OpenPidNs);
+  ns::Koid nstok = w.kernel.sent.back().token;
+  CHECK(w.kernel.tokens.at(ns::raw(nstok)).enter);
+  koios::Handle h = w.kernel.hand(pidfd);
+  send(w, kInit, TokenRequest{}, Op::PidfdGetPid, &h, 1);
+  CHECK(w.kernel.last_reply<Reply>().value == 2);
+  SECTION("any holder may use it: the child asks about itself") {
+    send(w, child, TokenRequest{}, Op::PidfdGetPid, &h, 1);
+    CHECK(w.kernel.last_reply<Reply>().value == 2);
+  }
+  SECTION("a namespace token is not a pidfd, nor a pidfd a namespace to translate into") {
+    koios::Handle n = w.kernel.hand(nstok);
+    send(w, kInit, TokenRequest{{}, kSigKill, 0}, Op::PidfdSendSignal, &n, 1);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
+    send(w, kInit, TranslateRequest{{}, 2, kTranslateFrom}, Op::TranslatePid, &h, 1);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::BadF);
+    koios::Handle both[2] = {n, n};
+    send(w, kInit, TranslateRequest{{}, 2, kTranslateFrom | kTranslateTo}, Op::TranslatePid, both, 2);
+    CHECK(w.kernel.last_reply<Reply>().value == 2);
+  }
+  SECTION("setns needs Enter on a namespace token's handle") {
+    koios::Handle weak = w.kernel.hand(nstok, koios::kRightsBasic);
+    send(w, kInit, TokenRequest{}, Op::SetNs, &weak, 1);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Perm);
+    koios::Handle strong = w.kernel.hand(nstok);
+    send(w, kInit, TokenRequest{}, Op::SetNs, &strong, 1);
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Ok);
+  }
+  SECTION("waitid(P_PIDFD) through dispatch") {
+    send(w, kInit, WaitRequest{{}, IdType::Pidfd, 0, kWExited, 0}, Op::Wait, &h, 1);
+    CHECK(w.kernel.sent.empty());   // blocked
+    w.exit(child, 6);
+    CHECK(w.kernel.tokens.at(ns::raw(pidfd)).signalled);
+    CHECK(wexitstatus(w.kernel.last_reply<WaitReply>().status) == 6);
+  }
+  SECTION("a token reply that fails still leaves nothing") {
+    send(w, kInit, ValueRequest{{}, 99}, Op::PidfdOpen);
+    CHECK(w.kernel.last_reply<TokenReply>().error == Errno::Srch);
+    CHECK(w.kernel.sent.back().token == ns::kInvalidKoid);
+    CHECK(w.kernel.open_tokens() == 2);
+  }
+}
+
 TEST_CASE("random hostile messages from random callers never break the table", "[pidsrv][handlers]") {
   World w;
   std::vector<ns::Koid> callers{kInit, K(3), K(999999)};
   for (int i = 0; i < 6; ++i) callers.push_back(w.spawn(i % 2 ? callers.back() : kInit, i % 3 == 0 ? kCloneNewPid : 0));
   std::mt19937_64 rng(6);
   static uint8_t buf[sizeof(SpawnRequest) + 16];
+  std::vector<koios::Handle> minted;
   for (int i = 0; i < 20000; ++i) {
     ns::Koid caller = callers[rng() % callers.size()];
     uint32_t op = 1 + rng() % 26;
@@ -182,7 +262,20 @@ TEST_CASE("random hostile messages from random callers never break the table", "
       memcpy(buf, &r, sizeof r);
       size = sizeof r;
     }
-    pidsrv::dispatch(w.table, w.kernel, caller, buf, size, nullptr, 0);
+    // Sometimes with handles: not tokens, forged ones, or tokens pidsrv minted earlier.
+    koios::Handle hs[3] = {static_cast<koios::Handle>(77), w.kernel.hand(K(rng() % 2000)), 0};
+    if (!minted.empty()) hs[2] = minted[rng() % minted.size()];
+    uint32_t nh = rng() % 4 == 0 ? static_cast<uint32_t>(1 + rng() % 2) : 0;
+    const koios::Handle* hp = hs + rng() % (hs[2] ? 2 : 1);
+    pidsrv::dispatch(w.table, w.kernel, caller, buf, size, nh ? hp : nullptr, nh);
+    if (!w.kernel.sent.empty() && w.kernel.sent.back().token != ns::kInvalidKoid) {
+      minted.push_back(w.kernel.hand(w.kernel.sent.back().token));
+      w.kernel.sent.back().token = ns::kInvalidKoid;
+    }
+    if (rng() % 40 == 0 && !minted.empty()) {
+      // A client closes a token (perhaps one that is already gone: ignored).
+      w.table.on_token_closed(w.kernel.handles.at(minted[rng() % minted.size()]).koid);
+    }
     if (rng() % 50 == 0) {
       // Now and then a process ends, as the kernel would report it.
       ns::Koid victim = callers[1 + rng() % (callers.size() - 1)];   // never the root init
@@ -210,7 +303,7 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
   auto before = w.table.counts();
   koios::Handle handles[3] = {5, 6, 7};
   SpawnRequest sr = spawn_request("/bin/sh");
-  sr.stdio_mask = 1;
+  sr.fd_mask = 1;
   sr.extra_count = 2;
   sr.extra[0] = {static_cast<uint32_t>(koios::StartupHandleKind::Job), 0};
   sr.extra[1] = {static_cast<uint32_t>(koios::StartupHandleKind::Resource), 3};
@@ -226,7 +319,7 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
     CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
   }
-  SECTION("the handle count must be stdio's plus the extras'") {
+  SECTION("the handle count must be the fds' plus the extras'") {
     CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 2));
     CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
     sr.extra_count = kMaxSpawnExtra + 1;
@@ -235,6 +328,34 @@ TEST_CASE("spawn's extra start-up handles are checked before anything is made", 
   }
   CHECK(w.table.counts() == before);
   SECTION("well-formed: taken, and the child is spawned") {
+    CHECK(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().value == 2);
+  }
+}
+
+TEST_CASE("spawn takes any fd of the runtime's table and a working directory, checked first", "[pidsrv][handlers]") {
+  World w;
+  auto before = w.table.counts();
+  koios::Handle handles[kMaxSpawnHandles + 1];
+  for (uint32_t i = 0; i <= kMaxSpawnHandles; ++i) handles[i] = 100 + i;
+  SpawnRequest sr = spawn_request("/bin/sh");
+  sr.fd_mask = (uint64_t{1} << 1) | (uint64_t{1} << 3) | (uint64_t{1} << 63);
+  std::strcpy(sr.cwd, "/tmp");
+  SECTION("more handles than a start-up message has room for: EINVAL") {
+    sr.fd_mask = ~uint64_t{0};
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 64));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+  }
+  SECTION("a relative working directory: EINVAL; one without its NUL: ENAMETOOLONG") {
+    std::strcpy(sr.cwd, "tmp");
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+    std::memset(sr.cwd, '/', kMaxCwd);
+    CHECK_FALSE(send(w, kInit, sr, Op::Spawn, handles, 3));
+    CHECK(w.kernel.last_reply<Reply>().error == Errno::NameTooLong);
+  }
+  CHECK(w.table.counts() == before);
+  SECTION("fds 1, 3 and 63 with /tmp: taken, and the child is spawned") {
     CHECK(send(w, kInit, sr, Op::Spawn, handles, 3));
     CHECK(w.kernel.last_reply<Reply>().value == 2);
   }

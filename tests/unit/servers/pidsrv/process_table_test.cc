@@ -53,12 +53,15 @@ TEST_CASE("a 3-level nested pid namespace is seen from each level", "[pidsrv]") 
     CHECK(w.table.list(kInit, 5, page, 2).value() == 0);
   }
   SECTION("pids translate between levels through namespace tokens") {
-    uint64_t l1 = w.table.open_pid_ns(kInit, 2, false).value();
-    uint64_t l3 = w.table.open_pid_ns(kInit, 5, false).value();
-    CHECK(w.table.translate(kInit, 2, l3, 0).value() == 5);
-    CHECK(w.table.translate(kInit, 5, 0, l1).value() == 4);
-    CHECK(w.table.translate(kInit, 1, 0, l1).error() == Errno::Srch);   // root init is invisible there
-    CHECK(w.table.translate(kInit, 5, 0, 77).error() == Errno::BadF);
+    ns::Koid l1 = w.table.open_pid_ns(kInit, 2, false).value();
+    ns::Koid l3 = w.table.open_pid_ns(kInit, 5, false).value();
+    ns::Koid own = ns::kInvalidKoid;
+    CHECK(w.table.translate(kInit, 2, l3, own).value() == 5);
+    CHECK(w.table.translate(kInit, 5, own, l1).value() == 4);
+    CHECK(w.table.translate(kInit, 1, own, l1).error() == Errno::Srch);   // root init is invisible there
+    CHECK(w.table.translate(kInit, 5, own, K(77)).error() == Errno::BadF);
+    ns::Koid pidfd = w.table.pidfd_open(kInit, 5).value();
+    CHECK(w.table.translate(kInit, 5, own, pidfd).error() == Errno::BadF);   // a pidfd is no namespace
   }
   SECTION("jobs mirror the namespaces") {
     auto job = [&](ns::Koid p) { return w.kernel.procs.at(ns::raw(p)).job; };
@@ -159,7 +162,7 @@ TEST_CASE("killing a namespace's init kills everything in it and below, by one j
 TEST_CASE("an init's death inside kills the processes a parent outside spawned into it", "[pidsrv]") {
   World w;
   ns::Koid a = w.spawn(kInit, kCloneNewPid);
-  uint64_t tok = w.table.open_pid_ns(kInit, w.root_pid(a), false).value();
+  ns::Koid tok = w.table.open_pid_ns(kInit, w.root_pid(a), false).value();
   REQUIRE(w.table.setns(kInit, tok).ok());
   ns::Koid x = w.spawn(kInit);   // in a's namespace, child of the root init
   CHECK(w.table.getppid(x).value() == 0);
@@ -223,7 +226,7 @@ TEST_CASE("SIGSTOP and SIGCONT stop and continue, and WUNTRACED/WCONTINUED repor
   }
   SECTION("a blocked WUNTRACED wait is answered when the child stops") {
     REQUIRE(w.table.kill(kInit, pid, kSigCont).ok());
-    pidsrv::Waiter wt{77, IdType::Pid, pid, kWExited | kWUntraced, 0};
+    pidsrv::Waiter wt{77, IdType::Pid, pid, kWExited | kWUntraced};
     bool deferred = false;
     REQUIRE(w.table.wait(kInit, wt, &deferred).ok());
     REQUIRE(deferred);
@@ -279,7 +282,7 @@ TEST_CASE("a pidfd refuses a recycled pid", "[pidsrv]") {
   World w;
   ns::Koid c = w.spawn(kInit);
   ns::Pid pid = w.pid(c);
-  uint64_t fd = w.table.pidfd_open(kInit, pid).value();
+  ns::Koid fd = w.table.pidfd_open(kInit, pid).value();
   CHECK(w.table.pidfd_getpid(kInit, fd).value() == pid);
   w.exit(c);
   CHECK(w.table.pidfd_getpid(kInit, fd).value() == pid);   // a zombie still has its pid
@@ -295,9 +298,13 @@ TEST_CASE("a pidfd refuses a recycled pid", "[pidsrv]") {
     bool deferred;
     CHECK(w.table.wait(kInit, wt, &deferred).error() == Errno::Child);
   }
-  CHECK(w.table.close_token(kInit, fd).ok());
-  CHECK(w.table.close_token(kInit, fd).error() == Errno::BadF);
+  // The client's last handle to it goes: pidsrv drops its side; a second report is ignored.
+  w.table.on_token_closed(fd);
+  CHECK(w.kernel.tokens.at(ns::raw(fd)).dropped);
+  w.table.on_token_closed(fd);
+  CHECK(w.table.pidfd_getpid(kInit, fd).error() == Errno::BadF);
   CHECK(w.table.counts().pidrefs == 0);
+  CHECK(w.table.counts().tokens == 0);
 }
 
 TEST_CASE("1,000 spawn/exit/wait cycles leave every count where it started", "[pidsrv]") {
@@ -312,9 +319,10 @@ TEST_CASE("1,000 spawn/exit/wait cycles leave every count where it started", "[p
     uint64_t flags = i % 3 == 0 ? kCloneNewPid : 0;
     ns::Koid c = w.spawn(kInit, flags);
     if (i % 5 == 0) {
-      uint64_t fd = w.table.pidfd_open(kInit, w.pid(c)).value();
+      ns::Koid fd = w.table.pidfd_open(kInit, w.root_pid(c)).value();
       w.exit(c, i & 0xff);
-      REQUIRE(w.table.close_token(kInit, fd).ok());
+      REQUIRE(w.kernel.tokens.at(ns::raw(fd)).signalled);
+      w.table.on_token_closed(fd);
     } else if (i % 7 == 0) {
       // SIGKILL: a namespace's init ignores SIGTERM without a handler, even from outside.
       REQUIRE(w.table.kill(kInit, w.root_pid(c), i % 2 ? kSigKill : kSigTerm).ok());
@@ -328,6 +336,7 @@ TEST_CASE("1,000 spawn/exit/wait cycles leave every count where it started", "[p
   CHECK(w.table.counts() == before);
   CHECK(w.kernel.live_processes() == procs);
   CHECK(w.kernel.open_jobs() == jobs);
+  CHECK(w.kernel.open_tokens() == 0);
   // The maps keep their grown capacity; nothing else may stay.
   CHECK(w.heap.bytes_in_use() <= bytes + 64 * 1024);
 }
@@ -524,35 +533,59 @@ TEST_CASE("setns into a descendant pid namespace by token, not into an ancestor"
   World w;
   ns::Koid a = w.spawn(kInit, kCloneNewPid);
   ns::Koid b = w.spawn(a);
-  uint64_t mine = w.table.open_pid_ns(b, 0, false).value();
-  uint64_t root = w.table.open_pid_ns(kInit, 0, false).value();
-  CHECK(w.table.setns(b, root).error() == Errno::BadF);   // another client's token
-  uint64_t child_ns = w.table.open_pid_ns(kInit, w.root_pid(a), false).value();
+  ns::Koid mine = w.table.open_pid_ns(b, 0, false).value();
+  ns::Koid root = w.table.open_pid_ns(kInit, 0, false).value();
+  // Passed on to b, the root token is b's to use: but the root namespace is b's ancestor.
+  CHECK(w.table.setns(b, root).error() == Errno::Inval);
+  CHECK(w.table.setns(b, K(424242)).error() == Errno::Inval);   // neither a namespace nor a pidfd
+  ns::Koid child_ns = w.table.open_pid_ns(kInit, w.root_pid(a), false).value();
+  CHECK(w.table.setns(kInit, child_ns, false).error() == Errno::Perm);   // its handle lacks Enter
   REQUIRE(w.table.setns(kInit, child_ns).ok());
   ns::Koid x = w.spawn(kInit);
   CHECK(w.pid(x) == 3);                        // numbered in a's namespace
   CHECK(w.table.kill(b, w.pid(x), 0).ok());    // so b sees it
   CHECK(w.table.setns(b, mine).ok());
-  uint64_t up = w.table.open_pid_ns(kInit, 0, false).value();
+  ns::Koid up = w.table.open_pid_ns(kInit, 0, false).value();
   CHECK(w.table.setns(kInit, up).ok());
+  SECTION("a pidfd stands for its process's namespace, as setns(2) takes one") {
+    ns::Koid pidfd = w.table.pidfd_open(kInit, w.root_pid(b)).value();
+    REQUIRE(w.table.setns(kInit, pidfd).ok());
+    CHECK(w.pid(w.spawn(kInit)) == 4);
+    w.exit(b);
+    w.wait(a);
+    CHECK(w.table.setns(kInit, pidfd).error() == Errno::Srch);   // reaped
+  }
+  SECTION("only namespace tokens carry Enter") {
+    (void)w.table.pidfd_open(kInit, w.root_pid(b)).value();
+    int with_enter = 0;
+    for (auto& [k, t] : w.kernel.tokens) with_enter += t.enter;
+    CHECK(with_enter == 4);
+  }
 }
 
 TEST_CASE("a client's state is cleaned up when it dies", "[pidsrv]") {
   World w;
   ns::Koid p = w.spawn(kInit);
   ns::Koid c = w.spawn(p);
-  (void)w.table.pidfd_open(p, w.pid(c)).value();
-  (void)w.table.open_pid_ns(p, 0, true).value();
-  pidsrv::Waiter wt{3, IdType::All, 0, kWExited, 0};
+  ns::Koid pidfd = w.table.pidfd_open(p, w.pid(c)).value();
+  ns::Koid nstok = w.table.open_pid_ns(p, 0, true).value();
+  pidsrv::Waiter wt{3, IdType::All, 0, kWExited};
   bool deferred = false;
   REQUIRE(w.table.wait(p, wt, &deferred).ok());
   REQUIRE(deferred);
   CHECK(w.table.counts().tokens == 2);
   CHECK(w.table.counts().waiters == 1);
   w.table.on_terminated(p, koios::ProcessExitReason::Killed, 0, 0);
-  CHECK(w.table.counts().tokens == 0);
   CHECK(w.table.counts().waiters == 0);
+  // Its tokens may have been passed on: they go when the kernel says their last handle did (a
+  // dead process's handles close with it).
+  CHECK(w.table.counts().tokens == 2);
+  CHECK(w.table.pidfd_getpid(kInit, pidfd).value() == w.root_pid(c));   // still c's, whoever holds it
+  w.table.on_token_closed(pidfd);
+  w.table.on_token_closed(nstok);
+  CHECK(w.table.counts().tokens == 0);
   CHECK(w.table.counts().pidrefs == 0);
+  CHECK(w.kernel.open_tokens() == 0);
   CHECK(w.table.getppid(c).value() == 1);
   auto r = w.wait(kInit, 2);
   CHECK(wtermsig(r.status) == kSigKill);
@@ -571,4 +604,75 @@ TEST_CASE("a failed spawn leaves nothing behind", "[pidsrv]") {
   CHECK(w.kernel.open_jobs() == 1);
   CHECK(w.table.spawn(kInit, w.args(), 0x1).error() == Errno::Inval);
   CHECK(w.wait_error(kInit, -1) == Errno::Child);
+}
+
+TEST_CASE("a pidfd is signalled once its process has exited, at once when opened on a zombie", "[pidsrv]") {
+  World w;
+  ns::Koid c = w.spawn(kInit);
+  ns::Pid cpid = w.pid(c);
+  ns::Koid fd = w.table.pidfd_open(kInit, cpid).value();
+  CHECK(!w.kernel.tokens.at(ns::raw(fd)).signalled);   // still running
+  SECTION("it exits") {
+    w.exit(c, 3);
+    CHECK(w.kernel.tokens.at(ns::raw(fd)).signalled);
+    ns::Koid late = w.table.pidfd_open(kInit, cpid).value();   // a zombie
+    CHECK(w.kernel.tokens.at(ns::raw(late)).signalled);
+    pidsrv::Waiter wt{1, IdType::Pidfd, 0, kWExited, fd};
+    bool deferred = false;
+    auto r = w.table.wait(kInit, wt, &deferred);
+    REQUIRE(r.ok());
+    CHECK(wexitstatus(r.value().status) == 3);
+  }
+  SECTION("it is killed") {
+    REQUIRE(w.table.pidfd_send_signal(kInit, fd, kSigKill).ok());
+    CHECK(w.kernel.procs.at(ns::raw(c)).killed);
+    w.table.on_terminated(c, koios::ProcessExitReason::Killed, 0, 0);
+    CHECK(w.kernel.tokens.at(ns::raw(fd)).signalled);
+  }
+  SECTION("its namespace's init dies and takes it along") {
+    ns::Koid a = w.spawn(kInit, kCloneNewPid);
+    ns::Koid b = w.spawn(a);
+    ns::Koid fb = w.table.pidfd_open(kInit, w.root_pid(b)).value();
+    w.exit(a);
+    CHECK(w.kernel.tokens.at(ns::raw(fb)).signalled);
+    CHECK(!w.kernel.tokens.at(ns::raw(fd)).signalled);   // c lives on
+  }
+  SECTION("a wait on it blocks until then, even if the pidfd is closed meanwhile") {
+    pidsrv::Waiter wt{9, IdType::Pidfd, 0, kWExited, fd};
+    bool deferred = false;
+    REQUIRE(w.table.wait(kInit, wt, &deferred).ok());
+    REQUIRE(deferred);
+    w.table.on_token_closed(fd);
+    w.kernel.sent.clear();
+    w.exit(c, 4);
+    auto reply = w.kernel.last_reply<WaitReply>();
+    CHECK(reply.header.txid == 9);
+    CHECK(wexitstatus(reply.status) == 4);
+  }
+}
+
+TEST_CASE("a token outlives its opener and is anyone's who holds it", "[pidsrv]") {
+  World w;
+  ns::Koid p = w.spawn(kInit);
+  ns::Koid c = w.spawn(kInit);
+  ns::Koid fd = w.table.pidfd_open(p, w.pid(c)).value();
+  w.exit(p);
+  w.wait(kInit, w.root_pid(p));
+  // p is reaped; whoever it passed the pidfd to still has it.
+  CHECK(w.table.pidfd_getpid(kInit, fd).value() == w.pid(c));
+  REQUIRE(w.table.pidfd_send_signal(kInit, fd, kSigTerm).ok());
+  CHECK(w.kernel.procs.at(ns::raw(c)).killed);
+  w.table.on_token_closed(fd);
+  CHECK(w.table.counts().tokens == 0);
+}
+
+TEST_CASE("a client opens at most 64 tokens at once", "[pidsrv]") {
+  World w;
+  ns::Koid c = w.spawn(kInit);
+  std::vector<ns::Koid> fds;
+  for (uint32_t i = 0; i < pidsrv::kMaxTokensPerClient; ++i) fds.push_back(w.table.pidfd_open(kInit, w.pid(c)).value());
+  CHECK(w.table.pidfd_open(kInit, w.pid(c)).error() == Errno::MFile);
+  CHECK(w.table.open_pid_ns(kInit, 0, false).error() == Errno::MFile);
+  w.table.on_token_closed(fds.back());
+  CHECK(w.table.pidfd_open(kInit, w.pid(c)).ok());
 }

@@ -87,6 +87,11 @@ const std::vector<std::string> kCorpus = {
   "set -e; false || true; echo ok; false; echo not",
   "exit 5",
   "return 3; echo x",
+  // pathname expansion
+  "touch b.c a.c c.h .hid '*lit'; mkdir d e; touch d/x1 d/x2 e/x1; echo *.c; echo ?.h; echo [ab]*; echo [!a]*.c; echo .h*",
+  "touch a.c b.c; mkdir d; touch d/x1 d/x2; echo d/*; echo */x1; echo */; echo ./d/x? d/../d/x1; echo \\*.c '*'.c \"*\".c; echo no*match",
+  "touch a.c b.c; x='*.c'; echo $x \"$x\"; set -f; echo *.c $x; echo $-; set +f; echo *.c; for f in *.c; do echo \"[$f]\"; done",
+  "touch 'sp ace' x; for f in *; do echo \"<$f>\"; done; set -- *; echo $#; echo [x",
   // pipelines and redirections
   "echo x | cat | cat",
   "printf 'c\\nb\\na\\n' | sort | head -2",

@@ -143,6 +143,22 @@ class FakeHost final : public shell::Host {
     fds_[*fd] = FdObj{FdObj::Input, s, "", false};
     return HostError::Ok;
   }
+  HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override {
+    std::string d = absolute(path);
+    if (d == "/.") d = "/";
+    else if (d.size() > 2 && d.compare(d.size() - 2, 2, "/.") == 0) d.resize(d.size() - 2);
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    if (!dirs_.count(d)) return HostError::NotFound;
+    std::set<std::string> names = {".", ".."};
+    auto add = [&](const std::string& p) {
+      if (p != "/" && parent(p) == d) names.insert(p.substr(p.rfind('/') + 1));
+    };
+    for (const auto& f : files) add(f.first);
+    for (const auto& x : dirs_) add(x);
+    for (const auto& x : programs) add(x.first);
+    for (const std::string& n : names) each(ctx, n.c_str());
+    return HostError::Ok;
+  }
   HostError stat(const char* path, FileInfo* info) override {
     std::string p = absolute(path);
     if (dirs_.count(p)) { info->kind = FileKind::Dir; info->executable = true; return HostError::Ok; }

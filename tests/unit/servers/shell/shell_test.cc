@@ -361,3 +361,30 @@ TEST_CASE("with max_stack set, deep recursion stops with out of stack, not a cra
   r = run("n=0; g() { n=$((n + 1)); g; }; (g); echo still $((n < 1000))", limits);
   CHECK(r.out == "still 1\n");
 }
+
+TEST_CASE("pathname expansion: * ? [...], sorted, hidden names, quoting, no match, set -f", "[shell][glob]") {
+  FakeHost h;
+  h.cwd = "/tmp";
+  for (const char* f : {"/tmp/b.c", "/tmp/a.c", "/tmp/c.h", "/tmp/.hidden", "/tmp/d/x1", "/tmp/d/x2", "/tmp/*lit"})
+    h.files[f] = "";
+  h.dirs_.insert("/tmp/d");
+  auto r = run_with(h, "echo *.c; echo ?.h; echo [ab]*; echo [!a]*.c; echo .h*; echo d/*; echo */x2; echo /tmp/d/x?\n"
+                       "echo '*'.c \"*.c\" \\*.c; echo nomatch*; x='*.c'; echo $x \"$x\"; echo *lit; echo \\**\n"
+                       "set -f; echo *.c; echo $-; set +f; echo *.h; echo */");
+  CHECK(r.out == "a.c b.c\nc.h\na.c b.c\nb.c\n.hidden\nd/x1 d/x2\nd/x2\n/tmp/d/x1 /tmp/d/x2\n"
+                 "*.c *.c *.c\nnomatch*\na.c b.c *.c\n*lit\n*lit\n"
+                 "*.c\nf\nc.h\nd/\n");
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("pathname expansion is bounded: too many matches is an error, not a flood", "[shell][glob]") {
+  FakeHost h;
+  for (int i = 0; i < 50; ++i) h.files["/tmp/f" + std::to_string(i)] = "";
+  shell::Limits limits;
+  limits.max_glob = 20;
+  h.cwd = "/tmp";
+  auto r = run_with(h, "echo f*; echo after", limits);
+  CHECK(r.out.find("f0") == std::string::npos);
+  CHECK(r.err.find("too many pathname matches") != std::string::npos);
+  CHECK(r.status != 0);
+}
