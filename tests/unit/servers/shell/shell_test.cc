@@ -388,3 +388,12 @@ TEST_CASE("pathname expansion is bounded: too many matches is an error, not a fl
   CHECK(r.err.find("too many pathname matches") != std::string::npos);
   CHECK(r.status != 0);
 }
+
+TEST_CASE("a '[' without its ']' is an ordinary word: no directory is listed for the test builtin", "[shell][glob]") {
+  FakeHost h;
+  h.cwd = "/tmp";
+  h.files["/tmp/a"] = "";
+  auto r = run_with(h, "[ 1 -lt 2 ] && echo yes; echo [ [a [!] []] a[; echo [a]");
+  CHECK(r.out == "yes\n[ [a [!] []] a[\na\n");
+  CHECK(h.listed_dirs == 2);   // only for []] (a bracket holding "]") and [a]
+}
