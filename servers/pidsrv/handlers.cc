@@ -120,12 +120,28 @@ Out<Reply> handle_getppid(ProcessTable& t, Koid caller, const Request&) {
   return value_reply<Reply>(t.getppid(caller));
 }
 
-Out<Reply> handle_spawn(ProcessTable& t, Koid caller, const SpawnRequest& req, const koios::Handle* handles,
-                        uint32_t handle_count) {
+// A TokenReply, which has Reply's layout: with kSpawnPidfd it brings the child's pidfd as its
+// handle (none if pidsrv could not mint it: the child runs, and pidfd_open may still be asked).
+Out<TokenReply> handle_spawn(ProcessTable& t, Koid caller, const SpawnRequest& req, const koios::Handle* handles,
+                             uint32_t handle_count) {
+  Out<TokenReply> out;
   SpawnArgs args;
   Status parsed = parse_spawn(req, handles, handle_count, &args);
-  if (!parsed.ok()) return status_reply(parsed);
-  return value_reply<Reply>(t.spawn(caller, args, req.flags));
+  if (parsed.ok() && req.reserved != 0) parsed = Errno::Inval;
+  if (!parsed.ok()) {
+    out.reply.error = parsed.error();
+    return out;
+  }
+  auto pid = t.spawn(caller, args, req.flags, req.pgroup);
+  if (!pid.ok()) {
+    out.reply.error = pid.error();
+    return out;
+  }
+  out.reply.value = pid.value();
+  if (req.flags & kSpawnPidfd) {
+    if (auto token = t.pidfd_open(caller, pid.value()); token.ok()) out.token = token.value();
+  }
+  return out;
 }
 
 Out<Reply> handle_exec(ProcessTable& t, Koid caller, const SpawnRequest& req, const koios::Handle* handles,

@@ -38,7 +38,7 @@ bool dispatch(ProcessTable& table, KernelOps& kernel, Koid caller, const void* b
 // One handler per request; each fills everything but the header.
 Out<proto::pid::Reply> handle_getpid(ProcessTable&, Koid caller, const proto::pid::Request&);
 Out<proto::pid::Reply> handle_getppid(ProcessTable&, Koid caller, const proto::pid::Request&);
-Out<proto::pid::Reply> handle_spawn(ProcessTable&, Koid caller, const proto::pid::SpawnRequest&,
+Out<proto::pid::TokenReply> handle_spawn(ProcessTable&, Koid caller, const proto::pid::SpawnRequest&,
                                     const koios::Handle* handles, uint32_t handle_count);
 Out<proto::pid::Reply> handle_exec(ProcessTable&, Koid caller, const proto::pid::SpawnRequest&,
                                    const koios::Handle* handles, uint32_t handle_count);

@@ -253,10 +253,12 @@ Status ProcessTable::set_subreaper(Koid caller, bool on) {
 
 // ---- spawn, exec, exit --------------------------------------------------------------------------
 
-Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t flags) {
+Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t flags, Pid pgroup) {
   Entry* p = live(caller);
   if (!p) return Errno::Srch;
-  if (flags & ~kCloneNewPid) return Errno::Inval;
+  if (flags & ~kSpawnKnownFlags) return Errno::Inval;
+  if ((flags & kSpawnSetPgroup) && pgroup < 0) return Errno::Inval;
+  if ((flags & kSpawnPidfd) && p->ntokens >= kMaxTokensPerClient) return Errno::MFile;   // before, not after
   Process* rp = proc(*p);
   PidNamespace* pfc = rp->nsset()->pid_for_children();
   // Checked before any kernel object exists: Linux's answers for these (fork's ENOMEM once the
@@ -332,6 +334,15 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
   } else if (parent_info->init_ident == ns::kInvalidKoid) {
     parent_info->init_ident = child;   // the first child after unshare(CLONE_NEWPID) is its init
   }
+  Pid nr = rc->pid()->nr_in(*rp->active_pid_ns());
+  // The group before the child runs (posix_spawn's setpgid in the child): Linux's errors for it.
+  if (flags & kSpawnSetPgroup) {
+    if (Status st = reg_.setpgid(p->ident, nr, pgroup == 0 ? nr : pgroup); !st.ok()) {
+      undo_spawn(p, e);
+      settle();
+      return st.error();
+    }
+  }
   auto t = kernel_.start_process(child, args);
   if (!t.ok()) {
     undo_spawn(p, e);
@@ -339,7 +350,7 @@ Result<Pid> ProcessTable::spawn(Koid caller, const SpawnArgs& args, uint64_t fla
     return t.error();
   }
   e->thread = t.value();
-  return rc->pid()->nr_in(*rp->active_pid_ns());
+  return nr;
 }
 
 Result<Pid> ProcessTable::adopt(Koid caller, const koios::Handle* handles, uint32_t count, const char* name,

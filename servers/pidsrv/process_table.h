@@ -127,7 +127,9 @@ class ProcessTable {
 
   Result<Pid> getpid(Koid caller);
   Result<Pid> getppid(Koid caller);
-  Result<Pid> spawn(Koid caller, const SpawnArgs& args, uint64_t flags);
+  // flags: proto::pid::kSpawnKnownFlags; `pgroup` with kSpawnSetPgroup (kSpawnPidfd is the
+  // handler's: it opens the pidfd once the spawn succeeded).
+  Result<Pid> spawn(Koid caller, const SpawnArgs& args, uint64_t flags, Pid pgroup = 0);
   Status exec(Koid caller, const SpawnArgs& args);           // Ok: the caller is gone, no reply
   Status report_exit(Koid caller, int code);
   Status kill(Koid caller, Pid pid, int sig);

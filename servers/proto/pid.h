@@ -74,6 +74,13 @@ constexpr bool wifcontinued(i32 s) { return s == kWaitStatusContinued; }
 
 // clone(2) flags accepted by Spawn and Unshare (Linux's value).
 inline constexpr u64 kCloneNewPid = 0x20000000;
+// Spawn only. kSpawnSetPgroup: the child joins process group `pgroup` (0: a group of its own)
+// before it runs, as posix_spawnattr_setpgroup does, so nothing it starts escapes the group.
+// kSpawnPidfd: the reply is a TokenReply (same layout as Reply) with a pidfd for the child as its
+// handle, as glibc's pidfd_spawn: no second request, and no moment when only the pid names it.
+inline constexpr u64 kSpawnSetPgroup = 0x1;
+inline constexpr u64 kSpawnPidfd = 0x2;
+inline constexpr u64 kSpawnKnownFlags = kCloneNewPid | kSpawnSetPgroup | kSpawnPidfd;
 
 // Asserted by pidsrv on a pidfd (the handed-out token) once the process it names has exited
 // (become a zombie, or been killed), or at once for a pidfd opened on a zombie: a pidfd is
@@ -183,6 +190,8 @@ struct SpawnRequest {
   u32 strings_size;
   u32 extra_count;
   u64 fd_mask;
+  i32 pgroup;     // kSpawnSetPgroup
+  u32 reserved;   // 0
   SpawnExtra extra[kMaxSpawnExtra];
   char path[kMaxPath];
   char strings[kMaxSpawnStrings];
@@ -241,7 +250,7 @@ struct Reply {
 struct TokenReply {
   koios::MessageHeader header;
   ns::Errno error;
-  u32 reserved;
+  i32 value;      // Spawn with kSpawnPidfd: the child's pid (Reply's layout); else 0
 };
 struct MaskReply {
   koios::MessageHeader header;
@@ -330,7 +339,7 @@ static_assert(kIsMessage<FlagsRequest> && sizeof(FlagsRequest) == 16);
 static_assert(kIsMessage<KillRequest> && sizeof(KillRequest) == 16);
 static_assert(kIsMessage<TokenRequest> && sizeof(TokenRequest) == 16);
 static_assert(kIsMessage<SpawnRequest> &&
-              sizeof(SpawnRequest) == 40 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings + kMaxCwd);
+              sizeof(SpawnRequest) == 48 + 8 * kMaxSpawnExtra + kMaxPath + kMaxSpawnStrings + kMaxCwd);
 static_assert(kIsMessage<StatsReply> && sizeof(StatsReply) == 96);
 static_assert(kIsMessage<WaitRequest> && sizeof(WaitRequest) == 24);
 static_assert(kIsMessage<SigActionRequest> && sizeof(SigActionRequest) == 48);

@@ -96,6 +96,14 @@ int spawn_call(Op op, const char* path, const char* const* argv, const char* con
   if (path_len >= kMaxPath) return ENAMETOOLONG;
   std::memcpy(r.path, path, path_len + 1);
   r.flags = o.flags;
+  if (o.pgroup >= 0) {
+    r.flags |= kSpawnSetPgroup;
+    r.pgroup = o.pgroup;
+  }
+  if (o.pidfd) {
+    *o.pidfd = kInvalidHandle;
+    r.flags |= kSpawnPidfd;
+  }
   working_directory(r.cwd);
   if (int e = fill_strings(r, argv, envp)) return e;
   for (;;) {
@@ -106,13 +114,15 @@ int spawn_call(Op op, const char* path, const char* const* argv, const char* con
         return EBADF;
       }
     }
-    CallHandles ch{copies, count, nullptr, 0, 0};
-    Reply reply{};
+    Handle pidfd = kInvalidHandle;
+    CallHandles ch{copies, count, &pidfd, o.pidfd ? 1u : 0u, 0};
+    TokenReply reply{};   // Reply's layout; its handle is the pidfd asked for
     Status s = call(channel, u32(op), r, &reply, kDeadlineInfinite, &ch);
     if (s == Status::Interrupted) continue;   // dropped with its handles; spawning is not a blocking call
     if (s != Status::Ok) return EIO;
     if (reply.error != ns::Errno::Ok) return errno_from(reply.error);
     if (pid) *pid = reply.value;
+    if (o.pidfd && ch.received == 1) *o.pidfd = pidfd;
     return 0;
   }
 }
@@ -503,6 +513,10 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
   koios::SpawnOptions o;
   if (int e = apply_file_actions(actions, o); e != 0) return e;
   add_mount(o);
+  if (attr && (attr->flags & POSIX_SPAWN_SETPGROUP)) {
+    if (attr->pgroup < 0) return EINVAL;
+    o.pgroup = attr->pgroup;   // set before the child runs
+  }
   int child = 0;
   int e;
   {
@@ -511,7 +525,6 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
     if (e == 0) e = koios::pid_spawn(g_program, argv, envp, o, &child);
   }
   if (e != 0) return e;
-  if (attr && (attr->flags & POSIX_SPAWN_SETPGROUP)) (void)setpgid(child, attr->pgroup);
   if (pid) *pid = child;
   return 0;
 }

@@ -93,7 +93,9 @@ struct SpawnOptions {
   SpawnOptions& operator=(const SpawnOptions&) = delete;
   Handle fds[proto::pid::kMaxSpawnFds];
   Handle* const stdio = fds;   // fds 0..2, the name older callers use
-  u64 flags = 0;
+  u64 flags = 0;                 // proto::pid::kCloneNewPid; the two below set their own flags
+  i32 pgroup = -1;               // >= 0: the child's process group before it runs (0: its own)
+  Handle* pidfd = nullptr;       // set: the child's pidfd token lands here (kInvalidHandle: none)
   u32 extra_count = 0;
   proto::pid::SpawnExtra extra[proto::pid::kMaxSpawnExtra] = {};
   Handle extra_handles[proto::pid::kMaxSpawnExtra] = {kInvalidHandle, kInvalidHandle, kInvalidHandle, kInvalidHandle};

@@ -49,6 +49,9 @@ struct SpawnRequest {
   const FdMapping* fds;
   size_t num_fds;
   const char* cwd;               // the shell's working directory
+  // A pipeline's programs share one process group, so a ^C reaches them all at once: 0 for the
+  // first (a group of its own), then that one's job id.
+  int group = 0;
 };
 
 // Status of a finished job as the shell reports it: 0..255 for an exit, 128+N for signal N.

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "cwd.h"
 #include "fd.h"
 #include "koios/resource.h"
@@ -32,11 +34,21 @@ const char* bin_entry(const char* path) {
 
 }  // namespace
 
-HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
-  // A program is a boot filesystem entry under /bin, wherever the path was written from.
-  if (koios::resolve_path(req.path, resolved_) != 0) return HostError::NotFound;
-  const char* name = bin_entry(resolved_);
-  if (name == nullptr) return HostError::NotFound;
+namespace {
+
+// Closes what a SpawnOptions holds when the spawn is abandoned before pid_spawn took it.
+void drop_options(koios::SpawnOptions& o) {
+  for (koios::Handle& h : o.fds)
+    if (h != koios::kInvalidHandle) (void)koios::handle_close(std::exchange(h, koios::kInvalidHandle));
+  for (koios::u32 i = 0; i < o.extra_count; ++i)
+    if (o.extra_handles[i] != koios::kInvalidHandle) (void)koios::handle_close(o.extra_handles[i]);
+  o.extra_count = 0;
+}
+
+}  // namespace
+
+// One attempt: `group` -1 for none (no console), 0 for a group of its own, else the group to join.
+HostError KoiosHost::spawn_once(const SpawnRequest& req, const char* name, int group, int* pid, koios::Handle* pidfd) {
   koios::SpawnOptions o;
   // Each child fd the shell maps, and a Clone of the directory channel. A console fd (no handle)
   // becomes the terminal: the console resource without Manage, which the child's runtime reads
@@ -44,13 +56,18 @@ HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
   // working directory (the runtime's, which chdir keeps equal to req.cwd).
   for (size_t i = 0; i < req.num_fds; ++i) {
     int c = req.fds[i].child;
-    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) return HostError::BadFd;
+    HostError bad = HostError::Ok;
     auto dup = koios::fd_duplicate(req.fds[i].host);
-    if (!dup.ok()) return dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory;
-    koios::Handle h = dup.value().release();
-    if (h == koios::kInvalidHandle && console_ != koios::kInvalidHandle &&
+    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) bad = HostError::BadFd;
+    else if (!dup.ok()) bad = dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory;
+    koios::Handle h = bad == HostError::Ok ? dup.value().release() : koios::kInvalidHandle;
+    if (bad == HostError::Ok && h == koios::kInvalidHandle && console_ != koios::kInvalidHandle &&
         koios::handle_duplicate(console_, koios::kRightsBasic | koios::kRightsIo, &h) != koios::Status::Ok)
-      return HostError::NoMemory;
+      bad = HostError::NoMemory;
+    if (bad != HostError::Ok) {
+      drop_options(o);
+      return bad;
+    }
     if (o.fds[c] != koios::kInvalidHandle) (void)koios::handle_close(o.fds[c]);
     o.fds[c] = h;
   }
@@ -59,14 +76,30 @@ HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
     o.extra_handles[o.extra_count] = mount.value().release();
     o.extra[o.extra_count++] = {koios::u32(koios::StartupHandleKind::Server), koios::u32(koios::StartupServer::Mount)};
   }
+  if (group >= 0) {
+    o.pgroup = group;
+    o.pidfd = pidfd;
+  }
+  int e = koios::pid_spawn(name, req.argv, req.envp, o, pid);   // takes the handles, whatever happens
+  return e == 0 ? HostError::Ok : host_error_from_errno(e);
+}
+
+HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
+  // A program is a boot filesystem entry under /bin, wherever the path was written from.
+  if (koios::resolve_path(req.path, resolved_) != 0) return HostError::NotFound;
+  const char* name = bin_entry(resolved_);
+  if (name == nullptr) return HostError::NotFound;
+  // With a console, a program starts in a process group (its pipeline's, or its own) from before
+  // it runs, so a ^C reaches everything it starts (kill of -group); its pidfd comes with the reply.
+  koios::Handle pidfd = koios::kInvalidHandle;
+  int group = console_ == koios::kInvalidHandle ? -1 : req.group;
   int pid = 0;
-  int e = koios::pid_spawn(name, req.argv, req.envp, o, &pid);
-  if (e != 0) return host_error_from_errno(e);
+  HostError e = spawn_once(req, name, group, &pid, &pidfd);
+  // The pipeline's group is gone (its first program was reaped): a group of its own instead.
+  if (e == HostError::Access && group > 0) e = spawn_once(req, name, 0, &pid, &pidfd);
+  if (e != HostError::Ok) return e;
   *job = pid;
-  live_.push_back(pid);
-  // Each program leads a process group of its own, so a ^C reaches what it starts too (kill of
-  // -pid below). Best effort: a program that spawned before this keeps those in ours.
-  if (console_ != koios::kInvalidHandle) (void)::setpgid(pid, pid);
+  if (!live_.push_back(Child{pid, pidfd, false})) (void)koios::handle_close(pidfd);
   return HostError::Ok;
 }
 
@@ -82,20 +115,24 @@ koios::i64 now_ns() {
 
 }  // namespace
 
-bool KoiosHost::is_background(int job) const {
-  for (int j : background_)
-    if (j == job) return true;
-  return false;
+KoiosHost::Child* KoiosHost::find(int job) {
+  for (Child& c : live_)
+    if (c.pid == job) return &c;
+  return nullptr;
 }
 
 void KoiosHost::forget(int job) {
-  for (size_t i = 0; i < live_.size(); ++i)
-    if (live_[i] == job) { live_.erase_at(i); break; }
-  for (size_t i = 0; i < background_.size(); ++i)
-    if (background_[i] == job) { background_.erase_at(i); break; }
+  for (size_t i = 0; i < live_.size(); ++i) {
+    if (live_[i].pid != job) continue;
+    if (live_[i].pidfd != koios::kInvalidHandle) (void)koios::handle_close(live_[i].pidfd);
+    live_.erase_at(i);
+    return;
+  }
 }
 
-void KoiosHost::background(int job) { background_.push_back(job); }
+void KoiosHost::background(int job) {
+  if (Child* c = find(job)) c->background = true;
+}
 
 bool KoiosHost::poll(int job, int* status) {
   int st = 0;
@@ -116,10 +153,15 @@ void KoiosHost::take_interrupt() {
 }
 
 HostError KoiosHost::wait_watching_console(int job, int* status) {
-  int pidfd = ::pidfd_open(job, 0);
-  if (pidfd < 0) return host_error_from_errno(errno);
-  koios::Handle watch = koios::fd_handle(pidfd);
-  bool foreground = !is_background(job);
+  Child* child = find(job);
+  koios::Handle watch = child ? child->pidfd : koios::kInvalidHandle;
+  int opened = -1;   // a pidfd opened here, when the spawn brought none
+  if (watch == koios::kInvalidHandle) {
+    opened = ::pidfd_open(job, 0);
+    if (opened < 0) return host_error_from_errno(errno);
+    watch = koios::fd_handle(opened);
+  }
+  bool foreground = child == nullptr || !child->background;
   HostError result = HostError::Ok;
   for (;;) {
     koios::WaitItem items[2] = {{watch, proto::pid::kPidfdExited, koios::Signals::None},
@@ -150,13 +192,13 @@ HostError KoiosHost::wait_watching_console(int job, int* status) {
         result = HostError::Interrupted;
         break;
       }
-      for (int p : live_) {
-        if (is_background(p)) continue;
-        if (::kill(-p, SIGINT) != 0) (void)::kill(p, SIGINT);
+      for (const Child& c : live_) {
+        if (c.background) continue;
+        if (::kill(-c.pid, SIGINT) != 0) (void)::kill(c.pid, SIGINT);
       }
     }
   }
-  ::close(pidfd);
+  if (opened >= 0) ::close(opened);
   return result;
 }
 

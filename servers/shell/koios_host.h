@@ -56,14 +56,19 @@ class KoiosHost final : public Host {
   HostError wait_watching_console(int job, int* status);
   // The ^C waiting in the console input: reads up to it.
   void take_interrupt();
-  bool is_background(int job) const;
+  struct Child {
+    int pid;
+    koios::Handle pidfd;   // its exit shows as kPidfdExited (kInvalidHandle: none was given)
+    bool background;
+  };
+  Child* find(int job);
+  HostError spawn_once(const SpawnRequest& req, const char* name, int group, int* pid, koios::Handle* pidfd);
   void forget(int job);
 
   koios::Handle console_;
   koios::Handle power_;
   char resolved_[koios::kPathMax];   // a path made absolute (cwd.h), for the /bin mapping
-  Vec<int> live_;          // programs spawned and not yet waited for
-  Vec<int> background_;    // those started with &
+  Vec<Child> live_;        // programs spawned and not yet waited for
   bool interrupted_ = false;
   Str typeahead_;
 };

@@ -399,6 +399,8 @@ int Shell::exec_pipeline(Node* n, bool async) {
   // here, in a subshell copy of the state, writing into a buffer that becomes the next stage's
   // input. The last stage writes where the pipeline's stdout goes.
   Fd saved0 = fds_[0], saved1 = fds_[1];
+  int saved_group = pipeline_group_;
+  pipeline_group_ = 0;
   Vec<int> jobs;
   int last_job = -1;
   int st = 0;
@@ -425,7 +427,10 @@ int Shell::exec_pipeline(Node* n, bool async) {
     restore_state(s);
     if (in_fd >= 0) host_.close(in_fd);
     in_fd = -1;
-    if (job >= 0) jobs.push_back(job);
+    if (job >= 0) {
+      jobs.push_back(job);
+      if (pipeline_group_ == 0) pipeline_group_ = job;
+    }
     if (last) {
       last_job = job;
       st = r;
@@ -441,6 +446,7 @@ int Shell::exec_pipeline(Node* n, bool async) {
   if (in_fd >= 0) host_.close(in_fd);
   fds_[0] = saved0;
   fds_[1] = saved1;
+  pipeline_group_ = saved_group;
   if (async) {
     for (int j : jobs) host_.background(j);
     for (int j : jobs) {
@@ -941,7 +947,7 @@ bool Shell::resolve_command(std::string_view name, Str* path, HostError* err) {
       map[nmap++] = FdMapping{k, pipes[i].w};
     }
   }
-  SpawnRequest req{path.c_str(), argp.begin(), envp.begin(), map, nmap, cwd_.c_str()};
+  SpawnRequest req{path.c_str(), argp.begin(), envp.begin(), map, nmap, cwd_.c_str(), pipeline_group_};
   int job = -1;
   HostError se = host_.spawn(req, &job);
   for (int i = 0; i < npipes; ++i) host_.close(pipes[i].w);

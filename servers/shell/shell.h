@@ -192,6 +192,7 @@ class Shell final : ArithVars {
   bool interactive_ = false;
   bool errexit_ = false;
   bool noglob_ = false;          // set -f
+  int pipeline_group_ = 0;       // the job id the programs of the running pipeline group under
   int errexit_suppressed_ = 0;   // inside if/while conditions, && || chains, !
   Flow flow_ = Flow::None;
   int flow_count_ = 0;

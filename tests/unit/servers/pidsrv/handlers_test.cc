@@ -182,6 +182,30 @@ TEST_CASE("malformed requests get an errno and change nothing", "[pidsrv][handle
   CHECK(w.table.counts() == before);
 }
 
+TEST_CASE("spawn with kSpawnPidfd answers the pid with a pidfd, in Reply's layout", "[pidsrv][handlers]") {
+  World w;
+  SpawnRequest sr = spawn_request("/bin/true");
+  sr.flags = kSpawnPidfd | kSpawnSetPgroup;
+  sr.pgroup = 0;
+  send(w, kInit, sr, Op::Spawn);
+  REQUIRE(w.kernel.last_reply<TokenReply>().error == Errno::Ok);
+  ns::Pid pid = w.kernel.last_reply<TokenReply>().value;
+  CHECK(pid > 1);
+  ns::Koid pidfd = w.kernel.sent.back().token;
+  REQUIRE(pidfd != ns::kInvalidKoid);
+  CHECK(!w.kernel.tokens.at(ns::raw(pidfd)).enter);
+  CHECK(w.table.getpgid(w.kernel.last_process, 0).value() == pid);
+  // Without the flag: the same reply, no handle.
+  sr.flags = 0;
+  send(w, kInit, sr, Op::Spawn);
+  CHECK(w.kernel.last_reply<Reply>().error == Errno::Ok);
+  CHECK(w.kernel.sent.back().token == ns::kInvalidKoid);
+  // A non-zero reserved field is refused, and nothing is left.
+  sr.reserved = 1;
+  send(w, kInit, sr, Op::Spawn);
+  CHECK(w.kernel.last_reply<Reply>().error == Errno::Inval);
+}
+
 TEST_CASE("tokens go out with their replies and come back as handles", "[pidsrv][handlers]") {
   World w;
   koios::Handle stdio = 5;

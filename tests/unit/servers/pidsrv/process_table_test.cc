@@ -602,8 +602,27 @@ TEST_CASE("a failed spawn leaves nothing behind", "[pidsrv]") {
   CHECK(w.table.counts() == before);
   CHECK(w.kernel.live_processes() == procs);
   CHECK(w.kernel.open_jobs() == 1);
-  CHECK(w.table.spawn(kInit, w.args(), 0x1).error() == Errno::Inval);
+  CHECK(w.table.spawn(kInit, w.args(), 0x4).error() == Errno::Inval);
+  CHECK(w.table.spawn(kInit, w.args(), kSpawnSetPgroup, -1).error() == Errno::Inval);
+  // A group the child may not join (none with that id in the session): EPERM, and nothing left.
+  CHECK(w.table.spawn(kInit, w.args(), kSpawnSetPgroup, 4242).error() == Errno::Perm);
+  CHECK(w.table.counts() == before);
+  CHECK(w.kernel.live_processes() == procs);
   CHECK(w.wait_error(kInit, -1) == Errno::Child);
+}
+
+TEST_CASE("spawn with kSpawnSetPgroup puts the child in its group before it runs", "[pidsrv]") {
+  World w;
+  auto own = w.table.spawn(kInit, w.args(), kSpawnSetPgroup, 0);
+  REQUIRE(own.ok());
+  ns::Koid leader = w.kernel.last_process;
+  CHECK(w.table.getpgid(leader, 0).value() == own.value());
+  auto joined = w.table.spawn(kInit, w.args(), kSpawnSetPgroup, own.value());
+  REQUIRE(joined.ok());
+  CHECK(w.table.getpgid(w.kernel.last_process, 0).value() == own.value());
+  auto plain = w.table.spawn(kInit, w.args(), 0);
+  REQUIRE(plain.ok());
+  CHECK(w.table.getpgid(w.kernel.last_process, 0).value() == w.table.getpgid(kInit, 0).value());
 }
 
 TEST_CASE("a pidfd is signalled once its process has exited, at once when opened on a zombie", "[pidsrv]") {
