@@ -281,7 +281,20 @@ void KoiosKernel::drop_queued(Proc& p) {
 
 // ---- KernelOps ------------------------------------------------------------------------------
 
+bool KoiosKernel::has_room() const {
+  if (self_ == kInvalidHandle) return true;
+  koios::InfoProcessHandles info{};
+  if (koios::object_get_info(self_, static_cast<koios::u32>(koios::InfoTopic::ProcessHandles), &info, sizeof info,
+                             nullptr, nullptr) != koios::Status::Ok)
+    return true;
+  // A request's own handles are in the count already; the rest covers what one request makes
+  // before it is done (a process, its vmar, thread and channel, a job, a token pair).
+  constexpr koios::u32 kSlack = 16;
+  return info.handle_count + koios::kMaxMessageHandles + kSlack <= info.quota;
+}
+
 Result<Koid> KoiosKernel::create_job(Koid parent) {
+  if (!has_room()) return Errno::Again;
   Handle ph = job(parent);
   if (ph == kInvalidHandle) return Errno::Srch;
   Handle h = kInvalidHandle;
@@ -305,6 +318,7 @@ void KoiosKernel::close_job(Koid j) {
 Result<Koid> KoiosKernel::create_process(Koid j, const char* name) {
   Handle jh = job(j);
   if (jh == kInvalidHandle) return Errno::Srch;
+  if (!has_room()) return Errno::Again;   // fork's answer when a limit is reached
   auto* p = alloc_.make<Proc>();
   if (!p) return Errno::NoMem;
   koios::Status s = koios::process_create(jh, name, static_cast<koios::u32>(strlen(name)), 0, &p->process, &p->vmar);
@@ -469,6 +483,7 @@ void KoiosKernel::send(Koid client, const void* bytes, uint32_t size) {
 namespace pidsrv {
 
 Result<Koid> KoiosKernel::mint_token(bool enter) {
+  if (!has_room()) return Errno::NFile;   // as kMaxTokens: the system-wide table is full
   auto* t = alloc_.make<Token>();
   if (!t) return Errno::NoMem;
   Handle out = kInvalidHandle;

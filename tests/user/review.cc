@@ -74,11 +74,77 @@ void refused_paths_keep_no_handles() {
   check("posix_spawn_ok_keeps_no_handle", ok && handles() == before);
 }
 
+// `review holder`: opens pidfds on init until pidsrv or its own table says no, says so on fd 1,
+// then holds them until fd 0 ends (its parent closes the pipe, or exits).
+int holder() {
+  int n = 0;
+  while (n < 64 && pidfd_open(1, 0) >= 0) ++n;
+  std::printf("%d\n", n);
+  std::fflush(stdout);
+  char c;
+  while (read(0, &c, 1) > 0) {
+  }
+  return 0;
+}
+
+// Clients that hold many pidfds fill pidsrv's own handle table (one handle per token, three per
+// process), which is the kernel's default quota, 1,024. Past that pidsrv can no longer receive a
+// request that carries handles: a client sending one must get an errno, not lose its channel to
+// pidsrv for good.
+void pidsrv_full_keeps_clients() {
+  constexpr int kHolders = 40;   // 40 x 64 tokens: well past 1,024
+  int hold[2], said[2];
+  if (pipe(hold) != 0 || pipe(said) != 0) {
+    check("pidsrv_full_holders_start", false);
+    return;
+  }
+  pid_t holders[kHolders];
+  int started = 0, spawn_error = 0;
+  const char* argv[] = {"review", "holder", nullptr};
+  for (; started < kHolders; ++started) {
+    posix_spawn_file_actions_t a;
+    posix_spawn_file_actions_init(&a);
+    (void)posix_spawn_file_actions_adddup2(&a, hold[0], 0);
+    (void)posix_spawn_file_actions_adddup2(&a, said[1], 1);
+    for (int fd : {hold[0], hold[1], said[0], said[1]}) (void)posix_spawn_file_actions_addclose(&a, fd);
+    int e = posix_spawn(&holders[started], "review", &a, nullptr, const_cast<char* const*>(argv), nullptr);
+    posix_spawn_file_actions_destroy(&a);
+    if (e != 0) {
+      spawn_error = e;
+      break;
+    }
+    char line[16];
+    int got = 0;
+    while (got < int(sizeof line) - 1 && read(said[0], line + got, 1) == 1 && line[got] != '\n') ++got;
+  }
+  std::printf("review: %d holders started (spawn error %d)\n", started, spawn_error);
+  check("pidsrv_full_spawn_answers_errno", spawn_error == 0 || spawn_error == EAGAIN || spawn_error == ENOMEM ||
+                                               spawn_error == ENFILE);
+  check("pidsrv_full_caller_keeps_channel", getpid() > 0);
+  close(hold[1]);   // the holders read their end of file and exit
+  bool reaped = true;
+  for (int i = 0; i < started; ++i) {
+    int status = 0;
+    reaped = reaped && waitpid(holders[i], &status, 0) == holders[i];
+  }
+  check("pidsrv_full_holders_reaped", reaped);
+  pid_t pid = 0;
+  int status = -1;
+  char* const targv[] = {const_cast<char*>("true"), nullptr};
+  check("pidsrv_full_spawn_works_after", posix_spawn(&pid, "true", nullptr, nullptr, targv, nullptr) == 0 &&
+                                             waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+  close(hold[0]);
+  close(said[0]);
+  close(said[1]);
+}
+
 }  // namespace
 
-int main(int, char**, char**) {
+int main(int argc, char** argv, char**) {
+  if (argc > 1 && std::strcmp(argv[1], "holder") == 0) return holder();
   g_self = koios::startup_handle(koios::StartupHandleKind::Process);
   refused_paths_keep_no_handles();
+  pidsrv_full_keeps_clients();
   std::printf("review: %d passed, %d failed\n", g_passed, g_failures);
   return g_failures;
 }
