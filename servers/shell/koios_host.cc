@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include "cwd.h"
 #include "fd.h"
@@ -42,15 +43,21 @@ HostError KoiosHost::spawn(const SpawnRequest& req, int* job) {
   // becomes the terminal: the console resource without Manage, which the child's runtime reads
   // as a terminal in canonical mode (servers/runtime/terminal.h). The child starts in the shell's
   // working directory (the runtime's, which chdir keeps equal to req.cwd).
+  // A refusal part way closes the fds mapped so far (pid_spawn would have consumed them).
+  auto refuse = [&o](HostError e) {
+    for (koios::Handle& h : o.fds)
+      if (h != koios::kInvalidHandle) (void)koios::handle_close(std::exchange(h, koios::kInvalidHandle));
+    return e;
+  };
   for (size_t i = 0; i < req.num_fds; ++i) {
     int c = req.fds[i].child;
-    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) return HostError::BadFd;
+    if (c < 0 || c >= static_cast<int>(proto::pid::kMaxSpawnFds)) return refuse(HostError::BadFd);
     auto dup = koios::fd_duplicate(req.fds[i].host);
-    if (!dup.ok()) return dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory;
+    if (!dup.ok()) return refuse(dup.status() == koios::Status::BadHandle ? HostError::BadFd : HostError::NoMemory);
     koios::Handle h = dup.value().release();
     if (h == koios::kInvalidHandle && console_ != koios::kInvalidHandle &&
         koios::handle_duplicate(console_, koios::kRightsBasic | koios::kRightsIo, &h) != koios::Status::Ok)
-      return HostError::NoMemory;
+      return refuse(HostError::NoMemory);
     if (o.fds[c] != koios::kInvalidHandle) (void)koios::handle_close(o.fds[c]);
     o.fds[c] = h;
   }
