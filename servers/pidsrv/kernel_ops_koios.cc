@@ -345,16 +345,17 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   // move into the start-up message (the kernel requires it); the runtime drops that right when it
   // takes the handle (process.cc), so a program does not hand its identity on by mistake. One that
   // does so on purpose only delegates its own authority, as a proxy could.
-  // An fd is a socket, a file channel or a terminal (a Console resource, which the console shell
-  // hands its foreground programs), nothing else: checked while the handles are still the
-  // request's, so a refused spawn leaves nothing behind.
+  // An fd is a socket, a file channel, a terminal (a Console resource, which the console shell
+  // hands its foreground programs) or a token (a pidfd: posix_spawn and execve hand every open fd
+  // on, as Linux's exec does), nothing else: checked while the handles are still the request's, so
+  // a refused spawn leaves nothing behind.
   uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(args.fd_mask));
   for (uint32_t i = 0; i < fds; ++i) {
     koios::InfoBasic info{};
     if (koios::object_get_info(args.handles[i], static_cast<uint32_t>(koios::InfoTopic::Basic), &info, sizeof info,
                                nullptr, nullptr) != koios::Status::Ok ||
         (info.type != koios::ObjectType::Socket && info.type != koios::ObjectType::Channel &&
-         info.type != koios::ObjectType::Resource))
+         info.type != koios::ObjectType::Resource && info.type != koios::ObjectType::Token))
       return Errno::BadF;
   }
   Handle ours = kInvalidHandle, restricted = kInvalidHandle;

@@ -138,6 +138,21 @@ void pidsrv_full_keeps_clients() {
   close(said[1]);
 }
 
+// A process holding a pidfd spawns as any other: posix_spawn hands every open fd on (as Linux's
+// exec without FD_CLOEXEC), and a pidfd is an fd.
+void spawn_with_a_pidfd_open() {
+  char* const argv[] = {const_cast<char*>("true"), nullptr};
+  pid_t first = 0, second = 0;
+  int status = -1;
+  bool ok = posix_spawn(&first, "true", nullptr, nullptr, argv, nullptr) == 0;
+  int fd = ok ? pidfd_open(first, 0) : -1;
+  int e = fd >= 0 ? posix_spawn(&second, "true", nullptr, nullptr, argv, nullptr) : -1;
+  if (e != 0) std::printf("review: posix_spawn with a pidfd open: %d\n", e);
+  check("posix_spawn_with_pidfd_open", e == 0 && waitpid(second, &status, 0) == second && WIFEXITED(status));
+  if (fd >= 0) close(fd);
+  if (first > 0) (void)waitpid(first, &status, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv, char**) {
@@ -145,6 +160,7 @@ int main(int argc, char** argv, char**) {
   g_self = koios::startup_handle(koios::StartupHandleKind::Process);
   refused_paths_keep_no_handles();
   pidsrv_full_keeps_clients();
+  spawn_with_a_pidfd_open();
   std::printf("review: %d passed, %d failed\n", g_passed, g_failures);
   return g_failures;
 }
