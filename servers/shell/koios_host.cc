@@ -243,7 +243,7 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
   if (const char* name = bin_entry(resolved_); name != nullptr) {
     std::memmove(resolved_ + 1, name, std::strlen(name) + 1);   // "/bin/NAME" -> "/NAME"
     program = true;
-  } else if (std::strcmp(resolved_, kBin) == 0) {
+  } else if (std::strcmp(resolved_, kBin) == 0 || std::strcmp(resolved_, "/bin/") == 0) {
     info->kind = FileKind::Dir;
     info->executable = true;
     return HostError::Ok;

@@ -3,6 +3,8 @@
 // (tests/qemu/scenarios/shell_review.scn) with stdio and a directory channel, so posix_spawn and
 // execve have fds and a mount Clone to hand on. Prints `review: CHECK PASS|FAIL` per check, then
 // the counts, and exits with the failure count.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -153,6 +155,23 @@ void spawn_with_a_pidfd_open() {
   if (first > 0) (void)waitpid(first, &status, 0);
 }
 
+// A path's trailing '/' reaches the file service, which answers for it as Linux does, after the
+// working directory (cwd.h) made the path absolute.
+void trailing_slash_means_a_directory() {
+  int fd = open("/tmp/review_f", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  bool ok = fd >= 0 && close(fd) == 0;
+  struct stat st;
+  check("stat_file_slash_ENOTDIR", ok && stat("/tmp/review_f/", &st) == -1 && errno == ENOTDIR);
+  check("unlink_file_slash_ENOTDIR", ok && unlink("/tmp/review_f/") == -1 && errno == ENOTDIR &&
+                                         stat("/tmp/review_f", &st) == 0);
+  check("open_create_slash_EISDIR", open("/tmp/review_new/", O_CREAT | O_WRONLY, 0644) == -1 && errno == EISDIR &&
+                                        stat("/tmp/review_new", &st) == -1);
+  char buf[64];
+  check("chdir_slash_getcwd_has_none", chdir("/tmp/") == 0 && getcwd(buf, sizeof buf) == buf &&
+                                           std::strcmp(buf, "/tmp") == 0 && chdir("/") == 0);
+  (void)unlink("/tmp/review_f");
+}
+
 }  // namespace
 
 int main(int argc, char** argv, char**) {
@@ -161,6 +180,7 @@ int main(int argc, char** argv, char**) {
   refused_paths_keep_no_handles();
   pidsrv_full_keeps_clients();
   spawn_with_a_pidfd_open();
+  trailing_slash_means_a_directory();
   std::printf("review: %d passed, %d failed\n", g_passed, g_failures);
   return g_failures;
 }
