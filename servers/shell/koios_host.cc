@@ -122,6 +122,19 @@ void KoiosHost::take_interrupt() {
   }
 }
 
+void KoiosHost::line_starts() { line_start_ns_ = now_ns(); }
+
+bool KoiosHost::interrupted() {
+  if (interrupted_ || console_ == koios::kInvalidHandle || now_ns() - line_start_ns_ < kBusyNs) return interrupted_;
+  koios::Signals seen = koios::Signals::None;
+  if (koios::object_wait_one(console_, koios::Signals::Interrupt, 0, &seen) == koios::Status::Ok &&
+      (seen & koios::Signals::Interrupt) != koios::Signals::None) {
+    take_interrupt();
+    interrupted_ = true;
+  }
+  return interrupted_;
+}
+
 HostError KoiosHost::wait_watching_console(int job, int* status) {
   int pidfd = ::pidfd_open(job, 0);
   if (pidfd < 0) return host_error_from_errno(errno);
