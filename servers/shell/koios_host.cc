@@ -159,6 +159,10 @@ HostError KoiosHost::wait_watching_console(int job, int* status) {
       } while (r < 0 && errno == EINTR);
       if (r < 0) result = host_error_from_errno(errno);
       else *status = status_of(st);
+      // A program that read the ^C itself (a terminal reader, terminal.h) raised SIGINT on itself
+      // and the console's Interrupt was gone before we looked: its death by SIGINT still ends
+      // the command line, as dash does for a foreground job killed by SIGINT.
+      if (r >= 0 && foreground && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT) interrupted_ = true;
       forget(job);
       break;
     }
