@@ -2,24 +2,43 @@
 """Pack programs into the boot filesystem (format: kernel/lib/bootfs.h) and emit the assembly
 that links it into the kernel image.
 
-Usage: mkbootfs.py OUT.bin OUT.S NAME=PATH...
+Usage: mkbootfs.py [--strip OBJCOPY] OUT.bin OUT.S NAME=PATH...
+With --strip, each program goes in without its debug sections (the build folder keeps them for
+gdb): the image is several times smaller, and so is what the kernel copies at boot.
 """
+import os
 import struct
+import subprocess
 import sys
+import tempfile
 
 NAME_MAX = 48
 ALIGN = 4096
 
 
+def read_program(path, objcopy):
+    if objcopy is None:
+        with open(path, "rb") as f:
+            return f.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "stripped")
+        subprocess.run([objcopy, "--strip-debug", path, out], check=True)
+        with open(out, "rb") as f:
+            return f.read()
+
+
 def main(argv):
+    objcopy = None
+    if len(argv) > 2 and argv[1] == "--strip":
+        objcopy = argv[2]
+        argv = argv[:1] + argv[3:]
     out_bin, out_s, pairs = argv[1], argv[2], argv[3:]
     files = []
     for pair in pairs:
         name, path = pair.split("=", 1)
         if len(name.encode()) >= NAME_MAX:
             sys.exit("mkbootfs: name too long: %s" % name)
-        with open(path, "rb") as f:
-            files.append((name, f.read()))
+        files.append((name, read_program(path, objcopy)))
     header = 16 + 64 * len(files)
     offset = (header + ALIGN - 1) // ALIGN * ALIGN
     table = b""

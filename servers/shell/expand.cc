@@ -103,7 +103,7 @@ void Expander::append_quoted(std::string_view t, Out& o) {
 }
 
 void Expander::emit(Out& o) {
-  if (o.magic && !sh_.noglob_) {
+  if (o.magic && !sh_.noglob_ && glob_has_magic(o.pat.view())) {
     size_t before = o.fields->size();
     size_t n = glob_expand(sh_.host_, o.pat.view(), *o.fields, sh_.limits_.max_glob);
     if (n > sh_.limits_.max_glob) {

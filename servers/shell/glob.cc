@@ -57,10 +57,24 @@ bool exists(Host& host, const Str& path) {
 
 }  // namespace
 
+// A '[' is special only when a ']' closes it within the same path component (`[` alone, the test
+// builtin's name, is an ordinary word: dash lists no directory for it either).
+static bool bracket_closes(std::string_view p, size_t open) {
+  size_t i = open + 1;
+  if (i < p.size() && (p[i] == '!' || p[i] == '^')) ++i;
+  if (i < p.size() && p[i] == ']') ++i;   // a ']' first is a member, not the end
+  for (; i < p.size() && p[i] != '/'; ++i) {
+    if (p[i] == '\\') ++i;
+    else if (p[i] == ']') return true;
+  }
+  return false;
+}
+
 bool glob_has_magic(std::string_view p) {
   for (size_t i = 0; i < p.size(); ++i) {
     if (p[i] == '\\') ++i;
-    else if (p[i] == '*' || p[i] == '?' || p[i] == '[') return true;
+    else if (p[i] == '*' || p[i] == '?') return true;
+    else if (p[i] == '[' && bracket_closes(p, i)) return true;
   }
   return false;
 }

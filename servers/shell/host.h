@@ -23,6 +23,7 @@ enum class HostError : int {
   NoProcess,     // kill: no such process
   Invalid,
   Io,
+  TooBig,        // spawn: "Argument list too long" (E2BIG)
   Interrupted,   // wait: a ^C ended the wait; the job still runs
 };
 

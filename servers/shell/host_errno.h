@@ -21,6 +21,7 @@ inline HostError host_error_from_errno(int e) {
     case ECHILD: return HostError::NoChild;
     case ESRCH: return HostError::NoProcess;
     case EINVAL: return HostError::Invalid;
+    case E2BIG: return HostError::TooBig;
     default: return HostError::Io;
   }
 }

@@ -26,6 +26,7 @@ const char* host_error_text(HostError e) {
     case HostError::NoProcess: return "No such process";
     case HostError::Invalid: return "Invalid argument";
     case HostError::Io: return "I/O error";
+    case HostError::TooBig: return "Argument list too long";
     case HostError::Interrupted: return "Interrupted";
   }
   return "error";

@@ -92,6 +92,7 @@ const std::vector<std::string> kCorpus = {
   "touch a.c b.c; mkdir d; touch d/x1 d/x2; echo d/*; echo */x1; echo */; echo ./d/x? d/../d/x1; echo \\*.c '*'.c \"*\".c; echo no*match",
   "touch a.c b.c; x='*.c'; echo $x \"$x\"; set -f; echo *.c $x; echo $-; set +f; echo *.c; for f in *.c; do echo \"[$f]\"; done",
   "touch 'sp ace' x; for f in *; do echo \"<$f>\"; done; set -- *; echo $#; echo [x",
+  "touch a ']' '!'; echo [ [a [!] []] a[ [a] [!a] [\\]] x[]; [ -f a ] && echo yes",
   // pipelines and redirections
   "echo x | cat | cat",
   "printf 'c\\nb\\na\\n' | sort | head -2",

@@ -143,7 +143,9 @@ class FakeHost final : public shell::Host {
     fds_[*fd] = FdObj{FdObj::Input, s, "", false};
     return HostError::Ok;
   }
+  int listed_dirs = 0;
   HostError read_dir(const char* path, void (*each)(void* ctx, const char* name), void* ctx) override {
+    ++listed_dirs;
     std::string d = absolute(path);
     if (d == "/.") d = "/";
     else if (d.size() > 2 && d.compare(d.size() - 2, 2, "/.") == 0) d.resize(d.size() - 2);

@@ -411,3 +411,12 @@ TEST_CASE("pathname expansion: too many directories on the way is the error too,
   r = run_with(roomy, "echo a*/x", limits);
   CHECK(r.out == "a9/x\n");
 }
+
+TEST_CASE("a '[' without its ']' is an ordinary word: no directory is listed for the test builtin", "[shell][glob]") {
+  FakeHost h;
+  h.cwd = "/tmp";
+  h.files["/tmp/a"] = "";
+  auto r = run_with(h, "[ 1 -lt 2 ] && echo yes; echo [ [a [!] []] a[; echo [a]");
+  CHECK(r.out == "yes\n[ [a [!] []] a[\na\n");
+  CHECK(h.listed_dirs == 2);   // only for []] (a bracket holding "]") and [a]
+}
