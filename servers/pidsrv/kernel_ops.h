@@ -56,7 +56,7 @@ class KernelOps {
   // Loads args.path into the process, sends its start-up message (argv, envp, stdio, a channel
   // to pidsrv bound to this process) and starts it; answers the main thread's KoID. ENOENT when
   // there is no such file, ENOEXEC when it is not a valid image, EBADF when an fd's handle is not a
-  // socket, a channel or a resource (a terminal) (checked before anything moves). The handles move into the
+  // socket, a channel, a resource (a terminal) or a token (a pidfd) (checked before anything moves). The handles move into the
   // new process on success; on failure they are still the request's (main.cc closes them).
   virtual Result<Koid> start_process(Koid process, const SpawnArgs& args) {
     (void)process; (void)args; return Errno::NoSys;

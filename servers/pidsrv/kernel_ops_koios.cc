@@ -281,7 +281,20 @@ void KoiosKernel::drop_queued(Proc& p) {
 
 // ---- KernelOps ------------------------------------------------------------------------------
 
+bool KoiosKernel::has_room() const {
+  if (self_ == kInvalidHandle) return true;
+  koios::InfoProcessHandles info{};
+  if (koios::object_get_info(self_, static_cast<koios::u32>(koios::InfoTopic::ProcessHandles), &info, sizeof info,
+                             nullptr, nullptr) != koios::Status::Ok)
+    return true;
+  // A request's own handles are in the count already; the rest covers what one request makes
+  // before it is done (a process, its vmar, thread and channel, a job, a token pair).
+  constexpr koios::u32 kSlack = 16;
+  return info.handle_count + koios::kMaxMessageHandles + kSlack <= info.quota;
+}
+
 Result<Koid> KoiosKernel::create_job(Koid parent) {
+  if (!has_room()) return Errno::Again;
   Handle ph = job(parent);
   if (ph == kInvalidHandle) return Errno::Srch;
   Handle h = kInvalidHandle;
@@ -305,6 +318,7 @@ void KoiosKernel::close_job(Koid j) {
 Result<Koid> KoiosKernel::create_process(Koid j, const char* name) {
   Handle jh = job(j);
   if (jh == kInvalidHandle) return Errno::Srch;
+  if (!has_room()) return Errno::Again;   // fork's answer when a limit is reached
   auto* p = alloc_.make<Proc>();
   if (!p) return Errno::NoMem;
   koios::Status s = koios::process_create(jh, name, static_cast<koios::u32>(strlen(name)), 0, &p->process, &p->vmar);
@@ -331,16 +345,17 @@ Result<Koid> KoiosKernel::start_process(Koid process, const SpawnArgs& args) {
   // move into the start-up message (the kernel requires it); the runtime drops that right when it
   // takes the handle (process.cc), so a program does not hand its identity on by mistake. One that
   // does so on purpose only delegates its own authority, as a proxy could.
-  // An fd is a socket, a file channel or a terminal (a Console resource, which the console shell
-  // hands its foreground programs), nothing else: checked while the handles are still the
-  // request's, so a refused spawn leaves nothing behind.
+  // An fd is a socket, a file channel, a terminal (a Console resource, which the console shell
+  // hands its foreground programs) or a token (a pidfd: posix_spawn and execve hand every open fd
+  // on, as Linux's exec does), nothing else: checked while the handles are still the request's, so
+  // a refused spawn leaves nothing behind.
   uint32_t fds = static_cast<uint32_t>(__builtin_popcountll(args.fd_mask));
   for (uint32_t i = 0; i < fds; ++i) {
     koios::InfoBasic info{};
     if (koios::object_get_info(args.handles[i], static_cast<uint32_t>(koios::InfoTopic::Basic), &info, sizeof info,
                                nullptr, nullptr) != koios::Status::Ok ||
         (info.type != koios::ObjectType::Socket && info.type != koios::ObjectType::Channel &&
-         info.type != koios::ObjectType::Resource))
+         info.type != koios::ObjectType::Resource && info.type != koios::ObjectType::Token))
       return Errno::BadF;
   }
   Handle ours = kInvalidHandle, restricted = kInvalidHandle;
@@ -469,6 +484,7 @@ void KoiosKernel::send(Koid client, const void* bytes, uint32_t size) {
 namespace pidsrv {
 
 Result<Koid> KoiosKernel::mint_token(bool enter) {
+  if (!has_room()) return Errno::NFile;   // as kMaxTokens: the system-wide table is full
   auto* t = alloc_.make<Token>();
   if (!t) return Errno::NoMem;
   Handle out = kInvalidHandle;

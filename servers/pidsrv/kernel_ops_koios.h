@@ -53,6 +53,8 @@ class KoiosKernel final : public KernelOps {
 
   // The info resource init may give pidsrv (kernel-wide counts, for sysinfo); kept for good.
   void set_info_resource(koios::Handle resource) { info_resource_ = resource; }
+  // pidsrv's own process (a duplicate, kept), to read how full its handle table is: see has_room.
+  void set_self_process(koios::Handle process) { self_ = process; }
 
   uint64_t dropped_replies() const { return dropped_; }
 
@@ -74,6 +76,11 @@ class KoiosKernel final : public KernelOps {
     koios::Handle out = koios::kInvalidHandle;
   };
   Token* token(Koid key) const;
+  // Whether pidsrv may keep more handles: its table must always have room for the largest request
+  // (kMaxMessageHandles), or channel_read fails with NoResources and that client is cut off. Clients
+  // make pidsrv keep handles (3 per process, 1 per token); past this point a spawn answers EAGAIN
+  // and a token ENFILE instead. True when the table cannot be read (no self handle).
+  bool has_room() const;
   Proc* proc(Koid process) const;
   Proc* proc_of_thread(Koid thread) const;
   koios::Handle job(Koid job) const;
@@ -95,6 +102,7 @@ class KoiosKernel final : public KernelOps {
   uint64_t handles_ = 0;
   uint64_t dropped_ = 0;
   koios::Handle info_resource_ = koios::kInvalidHandle;
+  koios::Handle self_ = koios::kInvalidHandle;
   // The handles of the message being dispatched; start_process takes (and clears) them.
   koios::Handle* current_handles_ = nullptr;
   uint32_t current_handle_count_ = 0;

@@ -79,6 +79,10 @@ int main(int, char**, char**) {
   // ignores every signal (it cannot stop or kill itself and go on serving).
   const Handle self[] = {koios::startup_handle(StartupHandleKind::Process),
                          koios::startup_handle(StartupHandleKind::Thread)};
+  if (Handle me = koios::kInvalidHandle;
+      self[0] != koios::kInvalidHandle &&
+      koios::handle_duplicate(self[0], koios::Rights::SameRights, &me) == koios::Status::Ok)
+    kernel.set_self_process(me);
   if (self[0] != koios::kInvalidHandle) {
     koios::u32 count = self[1] != koios::kInvalidHandle ? 2 : 1;
     if (!table.adopt(init_koid.value(), self, count, "pidsrv", pidsrv::ProcessTable::SignalPolicy::kIgnore).ok())

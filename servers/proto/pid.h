@@ -174,8 +174,8 @@ struct SpawnExtra {
 };
 // Spawn and Exec: the program at `path` in the boot filesystem with `argc` argv strings then
 // `envc` envp strings in `strings`. The fds' handles travel with the message, in fd order, one
-// per bit of fd_mask (bit n: the child's fd n, a socket or a mountsrv file channel; the child gets
-// it as StartupHandleKind::Fd, arg n), then `extra_count` handles described by `extra`; at most
+// per bit of fd_mask (bit n: the child's fd n, a socket, a mountsrv file channel, a terminal or a
+// token; the child gets it as StartupHandleKind::Fd, arg n), then `extra_count` handles described by `extra`; at most
 // kMaxSpawnHandles in all. A mask names each fd once and only fds the runtime's table has, so a
 // request cannot name one twice or out of range; a handle of another type is EBADF.
 // `cwd` is the child's working directory (NUL-terminated, absolute; empty: "/"): POSIX children

@@ -37,10 +37,21 @@ void working_directory(char* out) {
   std::memcpy(out, g_cwd, std::strlen(g_cwd) + 1);
 }
 
+namespace {
+// The working directory is kept without the trailing '/' a path may keep (getcwd shows none).
+void drop_trailing_slash(char* path) {
+  usize n = std::strlen(path);
+  if (n > 1 && path[n - 1] == '/') path[n - 1] = 0;
+}
+}  // namespace
+
 void runtime::cwd_init(const char* dir) {
   if (dir == nullptr || dir[0] != '/') return;
   char resolved[kPathMax];
-  if (path_resolve("/", dir, resolved, kPathMax) == PathError::Ok) std::memcpy(g_cwd, resolved, std::strlen(resolved) + 1);
+  if (path_resolve("/", dir, resolved, kPathMax) == PathError::Ok) {
+    drop_trailing_slash(resolved);
+    std::memcpy(g_cwd, resolved, std::strlen(resolved) + 1);
+  }
 }
 
 }  // namespace koios
@@ -63,6 +74,7 @@ int chdir(const char* path) {
     errno = ENOTDIR;
     return -1;
   }
+  drop_trailing_slash(resolved);
   MutexLock hold(g_lock);
   std::memcpy(g_cwd, resolved, std::strlen(resolved) + 1);
   return 0;

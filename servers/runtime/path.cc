@@ -45,7 +45,13 @@ PathError path_resolve(const char* cwd, const char* path, char* out, usize capac
   if (path[0] != '/') append_components(cwd, out, capacity, &n, &phantom);
   append_components(path, out, capacity, &n, &phantom);
   if (phantom > 0) return PathError::TooLong;
-  if (n == 0) out[n++] = '/';
+  if (n == 0) {
+    out[n++] = '/';
+  } else if (path[length - 1] == '/') {
+    // "x/" names a directory: mountsrv answers ENOTDIR (or EISDIR) for a file there, as Linux.
+    if (n + 2 > capacity) return PathError::TooLong;
+    out[n++] = '/';
+  }
   out[n] = 0;
   if (out_length != nullptr) *out_length = n;
   return PathError::Ok;

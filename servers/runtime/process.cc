@@ -476,6 +476,14 @@ int apply_file_actions(const posix_spawn_file_actions_t* actions, koios::SpawnOp
   return e;
 }
 
+// What pid_spawn would have consumed, for a call that fails before it gets there.
+void close_unsent(koios::SpawnOptions& o) {
+  for (koios::Handle& h : o.fds)
+    if (h != koios::kInvalidHandle) (void)koios::handle_close(std::exchange(h, koios::kInvalidHandle));
+  for (koios::Handle& h : o.extra_handles)
+    if (h != koios::kInvalidHandle) (void)koios::handle_close(std::exchange(h, koios::kInvalidHandle));
+}
+
 // The child's directory channel: a Clone of ours, when there is a file service.
 void add_mount(koios::SpawnOptions& o) {
   if (o.extra_count == proto::pid::kMaxSpawnExtra) return;
@@ -511,7 +519,10 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
                 char* const argv[], char* const envp[]) {
   koios::runtime::stdio_flush_all();
   koios::SpawnOptions o;
-  if (int e = apply_file_actions(actions, o); e != 0) return e;
+  if (int e = apply_file_actions(actions, o); e != 0) {
+    close_unsent(o);   // the fds duplicated before the one that failed
+    return e;
+  }
   add_mount(o);
   if (attr && (attr->flags & POSIX_SPAWN_SETPGROUP)) {
     if (attr->pgroup < 0) return EINVAL;
@@ -523,6 +534,7 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
     koios::MutexLock hold(g_program_lock);
     e = program_path(path, g_program);
     if (e == 0) e = koios::pid_spawn(g_program, argv, envp, o, &child);
+    else close_unsent(o);
   }
   if (e != 0) return e;
   if (pid) *pid = child;
@@ -543,6 +555,7 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   int e = program_path(path, g_program);
   // On success pidsrv kills this process once the new image runs: the call does not return.
   if (e == 0) e = koios::spawn_call(Op::Exec, g_program, argv, envp, o, nullptr);
+  else close_unsent(o);
   return koios::fail(e != 0 ? e : EIO);
 }
 

@@ -6,6 +6,7 @@
 
 #include "koios/resource.h"
 #include "koios/signals.h"
+#include "mutex.h"
 #include "signal_glue.h"
 
 namespace koios::runtime {
@@ -14,7 +15,10 @@ namespace {
 
 constexpr usize kLineMax = 1024;   // Linux's N_TTY keeps 4,096; a console line is shorter here
 
-// The line being typed, and the rest of a finished line the caller's buffer could not take.
+// The line being typed, and the rest of a finished line the caller's buffer could not take: one
+// line discipline per process, so threads reading the terminal take turns, as on Linux (n_tty's
+// read lock), held while one waits for its line.
+Mutex g_lock;
 char g_line[kLineMax];
 usize g_length = 0;
 usize g_ready = 0;     // g_line[0..g_ready) is finished and not yet handed over
@@ -54,10 +58,9 @@ long hand_over(void* buffer, usize size) {
   return long(n);
 }
 
-}  // namespace
-
-long terminal_read(Handle console, void* buffer, usize size) {
-  if (size == 0) return 0;
+// terminal_read under g_lock; *interrupt: a ^C was read, for the caller to raise SIGINT once the
+// lock is released (a handler may read the terminal again).
+long read_locked(Handle console, void* buffer, usize size, bool* interrupt) {
   if (g_ready != 0) return hand_over(buffer, size);
   for (;;) {
     char c = 0;
@@ -77,8 +80,7 @@ long terminal_read(Handle console, void* buffer, usize size) {
       case 0x03:   // ^C: SIGINT to ourselves, the line typed so far dropped (as ISIG flushes)
         echo(console, "^C\n", 3);
         g_length = 0;
-        (void)raise(SIGINT);
-        errno = EINTR;
+        *interrupt = true;
         return -1;
       case 0x04:   // ^D
         if (g_length == 0) return 0;
@@ -106,6 +108,23 @@ long terminal_read(Handle console, void* buffer, usize size) {
         echo(console, &c, 1);
     }
   }
+}
+
+}  // namespace
+
+long terminal_read(Handle console, void* buffer, usize size) {
+  if (size == 0) return 0;
+  bool interrupt = false;
+  long n;
+  {
+    MutexLock hold(g_lock);
+    n = read_locked(console, buffer, size, &interrupt);
+  }
+  if (interrupt) {
+    (void)raise(SIGINT);
+    errno = EINTR;
+  }
+  return n;
 }
 
 long terminal_write(Handle console, const char* data, usize size) {

@@ -104,10 +104,11 @@ void Expander::append_quoted(std::string_view t, Out& o) {
 
 void Expander::emit(Out& o) {
   if (o.magic && !sh_.noglob_ && glob_has_magic(o.pat.view())) {
+    size_t before = o.fields->size();
     size_t n = glob_expand(sh_.host_, o.pat.view(), *o.fields, sh_.limits_.max_glob);
     if (n > sh_.limits_.max_glob) {
       // Some matches went in already: take them back so the command does not run half-expanded.
-      for (size_t i = 0; i < sh_.limits_.max_glob; ++i) o.fields->pop_back();
+      while (o.fields->size() > before) o.fields->pop_back();
       if (!failed_) sh_.fatal_error("too many pathname matches");
       failed_ = true;
     } else if (n == 0) {

@@ -115,7 +115,9 @@ size_t glob_expand(Host& host, std::string_view pattern, Vec<Str>& out, size_t m
         Listing l{component, &p, &next, max_matches + 1};
         Str dir(p.empty() ? std::string_view(".") : p.view());
         (void)host.read_dir(dir.c_str(), on_entry, &l);   // an unreadable directory matches nothing
-        if (l.full) break;
+        // Over the bound at any level, not only the last: going on with part of a level would
+        // answer a silently incomplete list.
+        if (l.full) return max_matches + 1;
       }
     }
     paths = Vec<Str>();

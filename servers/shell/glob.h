@@ -16,7 +16,8 @@ namespace shell {
 bool glob_has_magic(std::string_view pattern);
 
 // Appends the sorted matches of `pattern` to `out` and answers how many; at most `max_matches`
-// (more: the expansion stops there and answers max_matches + 1, so the caller can report it).
+// (more, in the end or at any directory level on the way: the expansion stops there and answers
+// max_matches + 1, so the caller can report it; what it appended then is for the caller to drop).
 size_t glob_expand(Host& host, std::string_view pattern, Vec<Str>& out, size_t max_matches);
 
 }  // namespace shell

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include <utility>
 
@@ -32,10 +33,6 @@ const char* bin_entry(const char* path) {
   return *name != 0 && std::strchr(name, '/') == nullptr ? name : nullptr;
 }
 
-}  // namespace
-
-namespace {
-
 // Closes what a SpawnOptions holds when the spawn is abandoned before pid_spawn took it.
 void drop_options(koios::SpawnOptions& o) {
   for (koios::Handle& h : o.fds)
@@ -54,6 +51,7 @@ HostError KoiosHost::spawn_once(const SpawnRequest& req, const char* name, int g
   // becomes the terminal: the console resource without Manage, which the child's runtime reads
   // as a terminal in canonical mode (servers/runtime/terminal.h). The child starts in the shell's
   // working directory (the runtime's, which chdir keeps equal to req.cwd).
+  // A refusal part way closes what was mapped so far (drop_options): pid_spawn would have taken it.
   for (size_t i = 0; i < req.num_fds; ++i) {
     int c = req.fds[i].child;
     HostError bad = HostError::Ok;
@@ -152,6 +150,19 @@ void KoiosHost::take_interrupt() {
   }
 }
 
+void KoiosHost::line_starts() { line_start_ns_ = now_ns(); }
+
+bool KoiosHost::interrupted() {
+  if (interrupted_ || console_ == koios::kInvalidHandle || now_ns() - line_start_ns_ < kBusyNs) return interrupted_;
+  koios::Signals seen = koios::Signals::None;
+  if (koios::object_wait_one(console_, koios::Signals::Interrupt, 0, &seen) == koios::Status::Ok &&
+      (seen & koios::Signals::Interrupt) != koios::Signals::None) {
+    take_interrupt();
+    interrupted_ = true;
+  }
+  return interrupted_;
+}
+
 HostError KoiosHost::wait_watching_console(int job, int* status) {
   Child* child = find(job);
   koios::Handle watch = child ? child->pidfd : koios::kInvalidHandle;
@@ -181,6 +192,10 @@ HostError KoiosHost::wait_watching_console(int job, int* status) {
       } while (r < 0 && errno == EINTR);
       if (r < 0) result = host_error_from_errno(errno);
       else *status = status_of(st);
+      // A program that read the ^C itself (a terminal reader, terminal.h) raised SIGINT on itself
+      // and the console's Interrupt was gone before we looked: its death by SIGINT still ends
+      // the command line, as dash does for a foreground job killed by SIGINT.
+      if (r >= 0 && foreground && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT) interrupted_ = true;
       forget(job);
       break;
     }
@@ -278,7 +293,7 @@ HostError KoiosHost::stat(const char* path, FileInfo* info) {
   if (const char* name = bin_entry(resolved_); name != nullptr) {
     std::memmove(resolved_ + 1, name, std::strlen(name) + 1);   // "/bin/NAME" -> "/NAME"
     program = true;
-  } else if (std::strcmp(resolved_, kBin) == 0) {
+  } else if (std::strcmp(resolved_, kBin) == 0 || std::strcmp(resolved_, "/bin/") == 0) {
     info->kind = FileKind::Dir;
     info->executable = true;
     return HostError::Ok;

@@ -36,11 +36,16 @@ class KoiosHost final : public Host {
   bool inherited(int fd) override { return koios::fd_is_open(fd); }
   HostError chdir(const char* path) override;
   HostError poweroff(int status) override;
-  bool interrupted() override { return interrupted_; }
+  // Also looks at the console once the line has run for kBusyNs: a loop of builtins spawns nothing
+  // to wait for, and its ^C must still stop it (the interpreter asks at each iteration and list
+  // item). Not sooner: a ^C typed after the next line belongs to that line's program.
+  bool interrupted() override;
   void background(int job) override;
 
   // Back at the prompt: forget the last command's ^C.
   void at_prompt() { interrupted_ = false; }
+  // A line starts to run (interrupted()'s clock).
+  void line_starts();
   // Console input read while a program ran, ahead of the ^C that interrupted it: the line
   // editor's next input, in order.
   Str take_typeahead() { return static_cast<Str&&>(typeahead_); }
@@ -70,6 +75,8 @@ class KoiosHost final : public Host {
   char resolved_[koios::kPathMax];   // a path made absolute (cwd.h), for the /bin mapping
   Vec<Child> live_;        // programs spawned and not yet waited for
   bool interrupted_ = false;
+  koios::i64 line_start_ns_ = 0;
+  static constexpr koios::i64 kBusyNs = 300'000'000;
   Str typeahead_;
 };
 

@@ -122,6 +122,7 @@ int main(int argc, char** argv, char** envp) {
       if (e == shell::LineEditor::Event::Line) {
         line = shell::Str(editor.line());
         line.push('\n');
+        host.line_starts();
         more = !sh.feed_line(line.view());
         if (sh.exited()) {
           *end = power_off(sh.status());

@@ -30,8 +30,8 @@ TEST_CASE("'.', '..' and repeated slashes are folded lexically", "[path]") {
   CHECK(resolve("/a/b", "..") == "/a");
   CHECK(resolve("/a/b", "../..") == "/");
   CHECK(resolve("/a/b", "../../../..") == "/");   // the root's parent is the root
-  CHECK(resolve("/", "//tmp///x/./y/../z/") == "/tmp/x/z");
-  CHECK(resolve("/tmp", "./") == "/tmp");
+  CHECK(resolve("/", "//tmp///x/./y/../z/") == "/tmp/x/z/");   // its trailing '/' stays (below)
+  CHECK(resolve("/tmp", "./") == "/tmp/");
   CHECK(resolve("/", "/") == "/");
   CHECK(resolve("/", "...") == "/...");   // only "." and ".." are special
   CHECK(resolve("/", "a/..b") == "/a/..b");
@@ -48,4 +48,15 @@ TEST_CASE("an empty path is ENOENT, one of PATH_MAX bytes or more ENAMETOOLONG",
   CHECK(resolve("/abc", "d", 6) == "<too long>");   // "/abc/d" and its NUL need 7
   CHECK(resolve("/abc", "d", 7) == "/abc/d");
   CHECK(resolve("/abc/def", "../x", 7) == "/abc/x");   // what counts is the result
+}
+
+TEST_CASE("a trailing '/' stays: the file service answers ENOTDIR or EISDIR for it, as Linux", "[path]") {
+  CHECK(resolve("/tmp", "f/") == "/tmp/f/");
+  CHECK(resolve("/", "/tmp//f//") == "/tmp/f/");
+  CHECK(resolve("/tmp", "a/../f/") == "/tmp/f/");
+  CHECK(resolve("/tmp", "/") == "/");
+  CHECK(resolve("/tmp", "..//") == "/");
+  CHECK(resolve("/tmp", "f") == "/tmp/f");
+  CHECK(resolve("/abc", "d/", 8) == "/abc/d/");
+  CHECK(resolve("/abc", "d/", 7) == "<too long>");   // "/abc/d/" and its NUL need 8
 }

@@ -270,7 +270,7 @@ TEST_CASE("random hostile messages from random callers never break the table", "
   std::vector<koios::Handle> minted;
   for (int i = 0; i < 20000; ++i) {
     ns::Koid caller = callers[rng() % callers.size()];
-    uint32_t op = 1 + rng() % 26;
+    uint32_t op = 1 + rng() % 28;   // every op, SysInfo and Adopt included
     // Sizes near the right one, bytes mostly small numbers so pids and signals sometimes hit.
     uint32_t sizes[] = {8, 12, 16, 24, 32, 48, static_cast<uint32_t>(sizeof(SpawnRequest)), static_cast<uint32_t>(rng() % sizeof buf)};
     uint32_t size = sizes[rng() % 8];
@@ -320,6 +320,14 @@ TEST_CASE("random hostile messages from random callers never break the table", "
     CHECK((e->state == pidsrv::Entry::State::Zombie) == !p.running());
   });
   CHECK(seen == w.table.counts().entries);
+  // Every token closed by its holders: none is left behind, nor what it held.
+  auto before = w.table.counts();
+  for (koios::Handle h : minted) w.table.on_token_closed(w.kernel.handles.at(h).koid);
+  auto after = w.table.counts();
+  INFO("tokens " << before.tokens << " pidrefs " << before.pidrefs << " ns_handles " << before.ns_handles);
+  CHECK(after.tokens == 0);
+  CHECK(after.pidrefs == 0);
+  CHECK(w.kernel.open_tokens() == 0);
 }
 
 TEST_CASE("spawn's extra start-up handles are checked before anything is made", "[pidsrv][handlers]") {

@@ -389,6 +389,29 @@ TEST_CASE("pathname expansion is bounded: too many matches is an error, not a fl
   CHECK(r.status != 0);
 }
 
+TEST_CASE("pathname expansion: too many directories on the way is the error too, never a partial list", "[shell][glob]") {
+  // 30 directories match a*, one holds x. Every level is bounded by max_glob; a level that runs
+  // over must not silently drop the a9 that holds the match (the word came back unexpanded).
+  auto tree = [](FakeHost& h) {
+    h.cwd = "/tmp";
+    for (int i = 0; i < 30; ++i) h.dirs_.insert("/tmp/a" + std::to_string(i));
+    h.files["/tmp/a9/x"] = "";
+  };
+  FakeHost h;
+  tree(h);
+  shell::Limits limits;
+  limits.max_glob = 20;
+  auto r = run_with(h, "echo before; echo a*/x; echo after", limits);
+  CHECK(r.out == "before\n");
+  CHECK(r.err.find("too many pathname matches") != std::string::npos);
+  CHECK(r.status != 0);
+  FakeHost roomy;
+  tree(roomy);
+  limits.max_glob = 40;
+  r = run_with(roomy, "echo a*/x", limits);
+  CHECK(r.out == "a9/x\n");
+}
+
 TEST_CASE("a '[' without its ']' is an ordinary word: no directory is listed for the test builtin", "[shell][glob]") {
   FakeHost h;
   h.cwd = "/tmp";
