@@ -140,13 +140,14 @@ bool KoiosHost::poll(int job, int* status) {
   return true;
 }
 
+// Input typed ahead of the ^C is dropped with it, as a tty's ISIG flushes its input queue: a line
+// typed while the program ran and then interrupted (an `rm`, say) must not run after all.
 void KoiosHost::take_interrupt() {
   char c = 0;
   for (;;) {
     koios::u64 got = 0;
     if (koios::console_read(console_, &c, 1, &got) != koios::Status::Ok || got == 0) return;
     if (c == 0x03) return;
-    typeahead_.push(c);
   }
 }
 

@@ -46,9 +46,6 @@ class KoiosHost final : public Host {
   void at_prompt() { interrupted_ = false; }
   // A line starts to run (interrupted()'s clock).
   void line_starts();
-  // Console input read while a program ran, ahead of the ^C that interrupted it: the line
-  // editor's next input, in order.
-  Str take_typeahead() { return static_cast<Str&&>(typeahead_); }
 
   // Programs are boot filesystem entries: PATH is this one folder, which stands for the boot
   // filesystem's root (stat("/bin/cat") is stat("/cat"), spawn("/bin/cat") runs entry "cat").
@@ -56,10 +53,10 @@ class KoiosHost final : public Host {
 
  private:
   // Waits for `job` while watching the console for ^C (its Interrupt signal): the ^C is read
-  // (with the input ahead of it, kept for the line editor) and becomes SIGINT to every
+  // (the input typed ahead of it is dropped, as ISIG flushes) and becomes SIGINT to every
   // foreground program of the command, as a terminal's ISIG does to its foreground group.
   HostError wait_watching_console(int job, int* status);
-  // The ^C waiting in the console input: reads up to it.
+  // The ^C waiting in the console input: reads up to it, dropping what is ahead of it.
   void take_interrupt();
   struct Child {
     int pid;
@@ -77,7 +74,6 @@ class KoiosHost final : public Host {
   bool interrupted_ = false;
   koios::i64 line_start_ns_ = 0;
   static constexpr koios::i64 kBusyNs = 300'000'000;
-  Str typeahead_;
 };
 
 }  // namespace shell

@@ -130,9 +130,6 @@ int main(int argc, char** argv, char** envp) {
         }
         host.at_prompt();
         sh.reap_jobs();
-        // Input read while a program ran (ahead of the ^C that stopped it) comes next, in order.
-        shell::Str typed = host.take_typeahead();
-        queue.append(typed.view());
       } else if (e == shell::LineEditor::Event::Interrupt) {
         sh.interrupt_pending();
       } else if (e == shell::LineEditor::Event::Eof) {
