@@ -51,47 +51,5 @@ bool set_count(const char* arg, bool bytes) {
 
 int main(int argc, char** argv) {
   utils::init("tail");
-  // The obsolete forms: tail -5 FILE, tail +5 FILE.
-  if (argc > 1 && (argv[1][0] == '-' || argv[1][0] == '+') && argv[1][1] >= '0' && argv[1][1] <= '9') {
-    if (!set_count(argv[1][0] == '+' ? argv[1] : argv[1] + 1, false)) return 1;
-    for (int i = 1; i < argc; ++i) argv[i] = argv[i + 1];   // argv[argc] is NULL
-    --argc;
-  }
-  int verbose = -1;
-  bool ok = true;
-  int n = utils::parse_options(argc, argv, "n:c:qv", 1, "[OPTION]... [FILE]...", [&](char o, const char* arg) {
-    if (o == 'n' || o == 'c') ok = ok && set_count(arg, o == 'c');
-    if (o == 'q') verbose = 0;
-    if (o == 'v') verbose = 1;
-  });
-  if (!ok) return 1;
-  static char dash[] = "-";
-  static char* just_stdin[] = {nullptr, dash, nullptr};
-  if (n == 0) {
-    argv = just_stdin;
-    n = 1;
-  }
-  bool headers = verbose == 1 || (verbose == -1 && n > 1);
-  int status = 0;
-  bool first = true;
-  for (int i = 1; i <= n; ++i) {
-    bool is_stdin = std::strcmp(argv[i], "-") == 0;
-    const char* name = is_stdin ? "standard input" : argv[i];
-    int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
-    if (fd < 0) {
-      utils::error("cannot open '%s' for reading: %s", argv[i], utils::errtext(errno));
-      status = 1;
-      continue;
-    }
-    if (headers) {
-      std::printf("%s==> %s <==\n", first ? "" : "\n", name);
-      first = false;
-    }
-    if (!tail_fd(fd)) {
-      utils::error("error reading '%s': %s", name, utils::errtext(errno));
-      status = 1;
-    }
-    if (!is_stdin) close(fd);
-  }
-  return status;
+  return utils::head_tail_main(argc, argv, true, set_count, tail_fd);
 }

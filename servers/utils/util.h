@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace utils {
@@ -212,5 +213,54 @@ class LineReader {
   size_t start_ = 0;
   bool eof_ = false;
 };
+
+// head and tail: the obsolete count form (-5, and +5 where `plus` allows it), -n/-c N, -q/-v,
+// then each FILE ("-" or none: standard input) through `each` under GNU's ==> NAME <== headers.
+// `set_count(text, bytes)` takes the count (false: it said why); `each(fd)` false on a read error.
+template <typename SetCount, typename Each>
+int head_tail_main(int argc, char** argv, bool plus, SetCount&& set_count, Each&& each) {
+  if (argc > 1 && (argv[1][0] == '-' || (plus && argv[1][0] == '+')) && argv[1][1] >= '0' && argv[1][1] <= '9') {
+    if (!set_count(argv[1][0] == '+' ? argv[1] : argv[1] + 1, false)) return 1;
+    for (int i = 1; i < argc; ++i) argv[i] = argv[i + 1];   // argv[argc] is NULL
+    --argc;
+  }
+  int verbose = -1;
+  bool ok = true;
+  int n = parse_options(argc, argv, "n:c:qv", 1, "[OPTION]... [FILE]...", [&](char o, const char* arg) {
+    if (o == 'n' || o == 'c') ok = ok && set_count(arg, o == 'c');
+    if (o == 'q') verbose = 0;
+    if (o == 'v') verbose = 1;
+  });
+  if (!ok) return 1;
+  static char dash[] = "-";
+  static char* just_stdin[] = {nullptr, dash, nullptr};
+  if (n == 0) {
+    argv = just_stdin;
+    n = 1;
+  }
+  bool headers = verbose == 1 || (verbose == -1 && n > 1);
+  int status = 0;
+  bool first = true;
+  for (int i = 1; i <= n; ++i) {
+    bool is_stdin = std::strcmp(argv[i], "-") == 0;
+    const char* name = is_stdin ? "standard input" : argv[i];
+    int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
+    if (fd < 0) {
+      error("cannot open '%s' for reading: %s", argv[i], errtext(errno));
+      status = 1;
+      continue;
+    }
+    if (headers) {
+      std::printf("%s==> %s <==\n", first ? "" : "\n", name);
+      first = false;
+    }
+    if (!each(fd)) {
+      error("error reading '%s': %s", name, errtext(errno));
+      status = 1;
+    }
+    if (!is_stdin) close(fd);
+  }
+  return status;
+}
 
 }  // namespace utils

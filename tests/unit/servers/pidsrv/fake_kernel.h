@@ -261,4 +261,14 @@ struct World {
   pidsrv::ProcessTable table;
 };
 
+// One request as bytes through dispatch(), as pidsrv's port loop hands it over; the replies land
+// in w.kernel.sent. Answers whether dispatch took the handles.
+template <typename Req>
+bool send(World& w, ns::Koid caller, Req req, proto::pid::Op op, const koios::Handle* handles = nullptr,
+          uint32_t n = 0) {
+  req.header = {0x80000001u, static_cast<uint32_t>(op)};
+  w.kernel.sent.clear();
+  return pidsrv::dispatch(w.table, w.kernel, caller, &req, sizeof req, handles, n);
+}
+
 }  // namespace pidsrv_test

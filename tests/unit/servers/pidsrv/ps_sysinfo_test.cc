@@ -7,15 +7,9 @@ using ns::Errno;
 using pidsrv_test::K;
 using pidsrv_test::kInit;
 using pidsrv_test::World;
+using pidsrv_test::send;
 
 namespace {
-
-template <typename Req>
-void send(World& w, ns::Koid caller, Req req, Op op, const koios::Handle* handles = nullptr, uint32_t n = 0) {
-  req.header = {0x80000001u, static_cast<uint32_t>(op)};
-  w.kernel.sent.clear();
-  (void)pidsrv::dispatch(w.table, w.kernel, caller, &req, sizeof req, handles, n);
-}
 
 AdoptRequest adopt_request(const char* name) {
   AdoptRequest r{};

@@ -8,17 +8,7 @@ using ns::Errno;
 using pidsrv_test::K;
 using pidsrv_test::kInit;
 using pidsrv_test::World;
-
-namespace {
-
-template <typename Req>
-void send(World& w, ns::Koid caller, Req req, Op op, const koios::Handle* handles = nullptr, uint32_t n = 0) {
-  req.header = {0x80000001u, static_cast<uint32_t>(op)};
-  w.kernel.sent.clear();
-  (void)pidsrv::dispatch(w.table, w.kernel, caller, &req, sizeof req, handles, n);
-}
-
-}  // namespace
+using pidsrv_test::send;
 
 TEST_CASE("a pidfd handed into a child pid namespace does not reach out of it", "[pidsrv][review]") {
   World w;
