@@ -8,22 +8,10 @@ int main(int argc, char** argv) {
   int n = utils::parse_options(argc, argv, "rRafpvn", 1, "[OPTION]... SOURCE... DEST", [&](char o, const char*) {
     if (o == 'r' || o == 'R' || o == 'a') recursive = true;
   });
-  if (n == 0) {
-    utils::error("missing file operand");
-    utils::try_help(1);
-  }
-  if (n == 1) {
-    utils::error("missing destination file operand after '%s'", argv[1]);
-    utils::try_help(1);
-  }
+  int dir = utils::target_directory(n, argv);
+  if (dir < 0) return 1;
   const char* target = argv[n];
-  struct stat tst;
-  int target_errno = stat(target, &tst) == 0 ? (S_ISDIR(tst.st_mode) ? 0 : ENOTDIR) : errno;
-  bool into_dir = target_errno == 0;
-  if (n > 2 && !into_dir) {
-    utils::error("target '%s': %s", target, utils::errtext(target_errno));
-    return 1;
-  }
+  bool into_dir = dir == 1;
   int status = 0;
   for (int i = 1; i < n; ++i) {
     struct stat st;

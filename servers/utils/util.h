@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace utils {
@@ -213,6 +214,27 @@ class LineReader {
   size_t start_ = 0;
   bool eof_ = false;
 };
+
+// cp and mv: SOURCE... DEST as the n operands argv[1..n]. Missing operands exit with GNU's
+// messages. Answers 1 when DEST is a directory to copy or move into, 0 when it names the one
+// result, -1 (said why) when several sources need a directory that is not there.
+inline int target_directory(int n, char** argv) {
+  if (n == 0) {
+    error("missing file operand");
+    try_help(1);
+  }
+  if (n == 1) {
+    error("missing destination file operand after '%s'", argv[1]);
+    try_help(1);
+  }
+  struct stat st;
+  int target_errno = stat(argv[n], &st) == 0 ? (S_ISDIR(st.st_mode) ? 0 : ENOTDIR) : errno;
+  if (n > 2 && target_errno != 0) {
+    error("target '%s': %s", argv[n], errtext(target_errno));
+    return -1;
+  }
+  return target_errno == 0 ? 1 : 0;
+}
 
 // head and tail: the obsolete count form (-5, and +5 where `plus` allows it), -n/-c N, -q/-v,
 // then each FILE ("-" or none: standard input) through `each` under GNU's ==> NAME <== headers.
