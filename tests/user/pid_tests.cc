@@ -497,10 +497,23 @@ StatsReply pidsrv_stats() {
   return s;
 }
 
+// pidsrv frees a token when its side reports PeerClosed, a packet it handles in its own time: a
+// baseline is taken once ten samples in a row agree (earlier checks' closes have landed).
+StatsReply settled_pidsrv_stats() {
+  StatsReply last = pidsrv_stats();
+  for (int same = 0, i = 0; same < 10 && i < 400; ++i) {
+    sleep_ms(5);
+    StatsReply now = pidsrv_stats();
+    same = now.tokens == last.tokens && now.handles == last.handles ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 // Handles that are not pidsrv's tokens, or tokens of the other kind, or none, or too many: each
 // gets its errno, and pidsrv holds exactly what it held before (it closed what it received).
 void forged_tokens() {
-  StatsReply before = pidsrv_stats();
+  StatsReply before = settled_pidsrv_stats();
   Handle event = kInvalidHandle, mine = kInvalidHandle, mine_kept = kInvalidHandle;
   (void)koios::event_create(0, &event);
   (void)koios::token_create(0, &mine, &mine_kept);   // a token, but not one pidsrv minted
