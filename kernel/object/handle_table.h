@@ -19,6 +19,7 @@
 #include "koios/handle.h"
 #include "koios/result.h"
 #include "koios/rights.h"
+#include "koios/task.h"
 
 namespace kernel {
 
@@ -27,7 +28,8 @@ class HandleTable {
   static constexpr koios::u32 kIndexBits = 14;
   static constexpr koios::u32 kGenerationBits = 10;
   static constexpr koios::u32 kMaxQuota = (1u << kIndexBits) - 1;
-  static constexpr koios::u32 kDefaultQuota = 1024;
+  static constexpr koios::u32 kDefaultQuota = koios::kHandleQuotaDefault;
+  static_assert(koios::kHandleQuotaLarge == kMaxQuota);
 
   // `secret` keys the value scrambling; make it with secret_for() so tables differ.
   explicit HandleTable(koios::u64 secret);

@@ -44,11 +44,11 @@ Process::~Process() {
   aspace_->destroy();  // its last thread is gone: no hart runs on it
 }
 
-koios::Result<RefPtr<Process>> Process::create(const char* name, RefPtr<Job> job) {
+koios::Result<RefPtr<Process>> Process::create(const char* name, RefPtr<Job> job, koios::u32 handle_quota) {
   if (!job) return Status::InvalidArgs;
   RefPtr<UserAspace> space = TRY(UserAspace::create());
   RefPtr<Process> process = TRY(make_ref<Process>(std::move(space), name, job));
-  TRY(process->handles_.init());
+  TRY(process->handles_.init(handle_quota));
   TRY(job->add_process(process.get()));
   return process;
 }

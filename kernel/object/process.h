@@ -33,7 +33,8 @@ class Process final : public KernelObject {
   enum class State : koios::u8 { Initial, Running, Dying, Dead };
 
   // An empty process in `job`: NoMemory, or BadState when the job was killed.
-  static koios::Result<RefPtr<Process>> create(const char* name, RefPtr<Job> job);
+  static koios::Result<RefPtr<Process>> create(const char* name, RefPtr<Job> job,
+                                               koios::u32 handle_quota = koios::kHandleQuotaDefault);
   Process(RefPtr<UserAspace> space, const char* name, RefPtr<Job> job);  // use create()
   ~Process() override;
 

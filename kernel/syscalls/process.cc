@@ -14,13 +14,14 @@ using koios::Status;
 
 Status sys_process_create(Handle job_handle, UserPtr<const char> name, koios::u32 name_size, koios::u32 options,
                           UserPtr<Handle> out_process, UserPtr<Handle> out_vmar) {
-  if (options != 0) return Status::InvalidArgs;
   RefPtr<Job> job = TRY(current_handles().lookup<Job>(job_handle, Rights::Manage));
+  if ((options & ~koios::kProcessCreateOptions) != 0) return Status::InvalidArgs;
   char copied[Process::kNameMax];
   TRY(copy_name_in(name, name_size, copied, sizeof copied));
   TRY(out_process.check_writable());
   TRY(out_vmar.check_writable());
-  RefPtr<Process> process = TRY(Process::create(copied, std::move(job)));
+  koios::u32 quota = options & koios::kProcessLargeHandleTable ? koios::kHandleQuotaLarge : koios::kHandleQuotaDefault;
+  RefPtr<Process> process = TRY(Process::create(copied, std::move(job), quota));
   RefPtr<Vmar> vmar = TRY(Vmar::create_root(*process));
   return install_two(KernelHandle(std::move(process), Process::kDefaultRights),
                      KernelHandle(std::move(vmar), Vmar::kDefaultRights), out_process, out_vmar);

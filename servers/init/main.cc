@@ -66,7 +66,9 @@ koios::Result<OwnedHandle> start_mountsrv(Handle job, const koios::Bootfs& bootf
   const char* argv[] = {"mountsrv", nullptr};
   // process_create + spawn_into rather than spawn: pidsrv's Adopt wants the main thread too.
   Handle raw_process = koios::kInvalidHandle, raw_vmar = koios::kInvalidHandle;
-  if (Status s = koios::process_create(job, "mountsrv", 8, 0, &raw_process, &raw_vmar); s != Status::Ok) {
+  // A large handle table: mountsrv holds a channel for each open file of every program.
+  if (Status s = koios::process_create(job, "mountsrv", 8, koios::kProcessLargeHandleTable, &raw_process, &raw_vmar);
+      s != Status::Ok) {
     for (koios::SpawnHandle& e : extra) (void)koios::handle_close(e.handle);
     return s;
   }

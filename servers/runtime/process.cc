@@ -182,6 +182,8 @@ Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle
       handle_duplicate(info_resource, Rights::SameRights, &extra[4].handle) == Status::Ok)
     extra_count = 5;
   const char* argv[] = {"pidsrv", nullptr};
+  // The default handle table (about 300 processes): the review suite (tests/user/review.cc) fills
+  // it to prove pidsrv's reserve; kProcessLargeHandleTable lifts it once that test can fill 16,383.
   OwnedHandle process = TRY(spawn(server_job, bootfs, "pidsrv", argv, nullptr, extra, extra_count));
   if (g_pid_channel != kInvalidHandle) (void)handle_close(g_pid_channel);
   g_pid_channel = channel.first.release();

@@ -139,11 +139,12 @@ Result<OwnedHandle> load_and_start(Handle process, OwnedHandle& vmar, const Boot
 }
 
 Result<OwnedHandle> spawn_checked(Handle job, const Bootfs& bootfs, const char* path, const char* const* argv,
-                                  const char* const* envp, SpawnHandle* extra, u32 extra_count) {
+                                  const char* const* envp, SpawnHandle* extra, u32 extra_count,
+                                  u32 process_options) {
   bootfs::Entry file{};
   elf::Image image = TRY(read_image(bootfs, path, &file));
   Handle raw_process = kInvalidHandle, raw_vmar = kInvalidHandle;
-  TRY(process_create(job, path, u32(std::strlen(path)), 0, &raw_process, &raw_vmar));
+  TRY(process_create(job, path, u32(std::strlen(path)), process_options, &raw_process, &raw_vmar));
   OwnedHandle process(raw_process), vmar(raw_vmar);
   TRY(load_and_start(process.get(), vmar, bootfs, file, image, path, argv, envp, extra, extra_count));
   return process;
@@ -205,20 +206,20 @@ Result<bootfs::Entry> Bootfs::find(const char* name) const {
 }
 
 Result<OwnedHandle> spawn(Handle job, const Bootfs& bootfs, const char* path, const char* const* argv,
-                          const char* const* envp, SpawnHandle* extra, u32 extra_count) {
-  auto result = spawn_checked(job, bootfs, path, argv, envp, extra, extra_count);
+                          const char* const* envp, SpawnHandle* extra, u32 extra_count, u32 process_options) {
+  auto result = spawn_checked(job, bootfs, path, argv, envp, extra, extra_count, process_options);
   close_extra(extra, extra_count);  // those the message did not take
   return result;
 }
 
 Result<OwnedHandle> spawn(Handle job, Handle bootfs_vmo, const char* path, const char* const* argv,
-                          const char* const* envp, SpawnHandle* extra, u32 extra_count) {
+                          const char* const* envp, SpawnHandle* extra, u32 extra_count, u32 process_options) {
   auto fs = Bootfs::open(bootfs_vmo);
   if (!fs.ok()) {
     close_extra(extra, extra_count);
     return fs.status();
   }
-  return spawn(job, fs.value(), path, argv, envp, extra, extra_count);
+  return spawn(job, fs.value(), path, argv, envp, extra, extra_count, process_options);
 }
 
 Result<OwnedHandle> spawn_into(Handle process, Handle vmar, const Bootfs& bootfs, const char* path,

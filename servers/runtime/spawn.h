@@ -56,12 +56,15 @@ struct SpawnHandle {
 // such file), BadFormat (not a loadable ELF: the kernel's checks), OutOfRange (the message is too
 // big), NoResources (more than kStartupMaxHandles - 3 extra handles), and whatever process_create,
 // vmo_create_child, vmar_map, thread_create or process_start answer. A failed spawn leaves nothing
-// behind: the unstarted process dies with its last handle.
+// behind: the unstarted process dies with its last handle. `process_options` go to process_create
+// (koios/task.h: kProcessLargeHandleTable for a server).
 Result<OwnedHandle> spawn(Handle job, const Bootfs& bootfs, const char* path, const char* const* argv,
-                          const char* const* envp, SpawnHandle* extra = nullptr, u32 extra_count = 0);
+                          const char* const* envp, SpawnHandle* extra = nullptr, u32 extra_count = 0,
+                          u32 process_options = 0);
 // The same, reading the directory of `bootfs_vmo` first.
 Result<OwnedHandle> spawn(Handle job, Handle bootfs_vmo, const char* path, const char* const* argv,
-                          const char* const* envp, SpawnHandle* extra = nullptr, u32 extra_count = 0);
+                          const char* const* envp, SpawnHandle* extra = nullptr, u32 extra_count = 0,
+                          u32 process_options = 0);
 
 // The second half of spawn, for a process the caller created itself (pidsrv creates a process
 // first so that its KoID has a pid before it runs): loads `path` into `process` (needs Manage and

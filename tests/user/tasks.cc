@@ -243,6 +243,22 @@ int run(Handle self, Handle job) {
   EXPECT(91, koios::job_create(event, 0, &bad) == Status::WrongType);
   EXPECT(92, koios::process_create(child_job, "child", 5, 0, &process, &vmar) == Status::Ok);
   EXPECT(93, koios::process_create(self, "child", 5, 0, &process, &vmar) == Status::WrongType);
+  // Handle quotas: the default, the large table a server asks for, and an unknown option refused.
+  {
+    Handle big = 0, big_vmar = 0, none = 0;
+    koios::InfoProcessHandles q{}, qbig{};
+    EXPECT(126, koios::object_get_info(process, koios::u32(koios::InfoTopic::ProcessHandles), &q, sizeof q, nullptr,
+                                       nullptr) == Status::Ok &&
+                    q.quota == koios::kHandleQuotaDefault);
+    EXPECT(127, koios::process_create(child_job, "big", 3, koios::kProcessLargeHandleTable, &big, &big_vmar) ==
+                    Status::Ok);
+    EXPECT(128, koios::object_get_info(big, koios::u32(koios::InfoTopic::ProcessHandles), &qbig, sizeof qbig,
+                                       nullptr, nullptr) == Status::Ok &&
+                    qbig.quota == koios::kHandleQuotaLarge);
+    EXPECT(129, koios::process_create(child_job, "bad", 3, 1u << 7, &none, &none) == Status::InvalidArgs);
+    koios::handle_close(big);
+    koios::handle_close(big_vmar);
+  }
   EXPECT(94, koios::object_wait_one(process, Signals::Terminated, koios::kDeadlineNow, nullptr) == Status::TimedOut);
   EXPECT(95, koios::thread_create(process, "main", 4, 0, &thread) == Status::Ok);
   EXPECT(96, koios::process_start(process, t1, entry_of(spinner), stack_top(5), 0, 0) == Status::BadHandle);

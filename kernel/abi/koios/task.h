@@ -9,6 +9,15 @@
 
 namespace koios {
 
+// process_create's options. kProcessLargeHandleTable: the process may hold kHandleQuotaLarge
+// handles instead of kHandleQuotaDefault; for servers that keep a few handles per client (pidsrv:
+// a process, thread and channel per process it manages). Allowed to whoever may create processes
+// in the job (Manage): the table is the process's own memory, as its vmos are.
+inline constexpr u32 kProcessLargeHandleTable = 1u << 0;
+inline constexpr u32 kProcessCreateOptions = kProcessLargeHandleTable;
+inline constexpr u32 kHandleQuotaDefault = 1024;
+inline constexpr u32 kHandleQuotaLarge = 16383;   // the handle value's 14 index bits
+
 enum class ProcessState : u32 {
   Running = 1,   // not ended (possibly not started yet)
   Exited = 2,    // ended: see the exit reason
