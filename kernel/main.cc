@@ -177,9 +177,9 @@ void run_requested_program(const BootArgs& args) {
 // does not know, `init.tests=...` and `init.shell=...` reach init's environment.
 void start_init_from_command_line(const BootArgs& args) {
   // init's own boot arguments, passed on as its environment.
-  constexpr const char* kInitArgs[] = {"init.tests", "init.shell"};
-  char value[16], env[2][32];
-  const char* envp[2];
+  constexpr const char* kInitArgs[] = {"init.tests", "init.shell", "init.pidsrv_table"};
+  char value[16], env[3][40];
+  const char* envp[3];
   u32 envc = 0;
   for (const char* name : kInitArgs) {
     if (!args.get(name, value, sizeof value)) continue;

@@ -274,7 +274,12 @@ int main(int, char**, char**) {
 
   // pidsrv first: init becomes pid 1 of the root pid namespace, and every program after it is
   // started through pidsrv.
-  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self(), info_resource);
+  // The large handle table (thousands of processes), unless init.pidsrv_table=small: the review
+  // suite fills the default one to prove pidsrv's reserve (tests/qemu/scenarios/shell_review.scn).
+  const char* table = std::getenv("init.pidsrv_table");
+  koios::u32 pidsrv_options =
+      table != nullptr && std::strcmp(table, "small") == 0 ? 0 : koios::kProcessLargeHandleTable;
+  auto pidsrv = koios::start_pidsrv(root_job, bootfs.value(), koios::kernel_given_self(), info_resource, pidsrv_options);
   if (!pidsrv.ok()) {
     std::printf("init: cannot start pidsrv: %s\n", koios::status_name(pidsrv.status()));
     return 1;

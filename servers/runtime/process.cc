@@ -161,7 +161,8 @@ int errno_from(ns::Errno e) {
   }
 }
 
-Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self, Handle info_resource) {
+Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self, Handle info_resource,
+                                 u32 process_options) {
   Handle server_job = kInvalidHandle, ns_job = kInvalidHandle;
   TRY(job_create(parent_job, 0, &server_job));
   OwnedHandle owned_server_job(server_job);
@@ -182,9 +183,8 @@ Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle
       handle_duplicate(info_resource, Rights::SameRights, &extra[4].handle) == Status::Ok)
     extra_count = 5;
   const char* argv[] = {"pidsrv", nullptr};
-  // The default handle table (about 300 processes): the review suite (tests/user/review.cc) fills
-  // it to prove pidsrv's reserve; kProcessLargeHandleTable lifts it once that test can fill 16,383.
-  OwnedHandle process = TRY(spawn(server_job, bootfs, "pidsrv", argv, nullptr, extra, extra_count));
+  OwnedHandle process =
+      TRY(spawn(server_job, bootfs, "pidsrv", argv, nullptr, extra, extra_count, process_options));
   if (g_pid_channel != kInvalidHandle) (void)handle_close(g_pid_channel);
   g_pid_channel = channel.first.release();
   g_pid_channel_taken = true;

@@ -124,8 +124,9 @@ int pid_adopt(Handle process, Handle thread, const char* name, int* pid);
 // runs in a new job under `parent_job`, and the root namespace's processes in another; `self` is
 // the caller's own process handle (duplicated). From then on pid_channel() is the caller's channel
 // to pidsrv. `info_resource` (optional, duplicated) lets pidsrv answer sysinfo's memory counts.
-// Answers pidsrv's process.
+// `process_options` go to its process_create (kProcessLargeHandleTable: pidsrv holds about three
+// handles per process, so the default table serves about 300). Answers pidsrv's process.
 Result<OwnedHandle> start_pidsrv(Handle parent_job, const Bootfs& bootfs, Handle self,
-                                 Handle info_resource = kInvalidHandle);
+                                 Handle info_resource = kInvalidHandle, u32 process_options = 0);
 
 }  // namespace koios

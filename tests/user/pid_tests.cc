@@ -26,6 +26,8 @@
 //   tokens_freed_when_closed      close() of the fds is all it takes: pidsrv's counts come back
 //   hostile_client_does_not_stall_pidsrv  a client floods pidsrv without reading replies and sends
 //                                 junk: the others are still served
+//   many_live_processes           500 processes alive at once (past what pidsrv's default handle
+//                                 table holds): all spawned, killed and reaped
 //   spawn_exit_wait_1000_counts   1,000 posix_spawn/exit/waitpid cycles leave pidsrv's counts
 //                                 (Stats) and the kernel's exactly where they were (full only)
 #include <cerrno>
@@ -672,6 +674,25 @@ void churn() {
   check("spawn_exit_wait_1000_counts", ok_runs == 1000 && equal, detail);
 }
 
+// pidsrv holds about three handles per process: with the default table (1,024) it would refuse
+// new processes near 300. init gives it the large table: 500 live at once, all spawned, all reaped.
+void many_live_processes() {
+  constexpr int kLive = 500;
+  static int pids[kLive];
+  int started = 0;
+  for (; started < kLive; ++started) {
+    pids[started] = spawn_role("sleeper");
+    if (pids[started] <= 0) break;
+  }
+  int killed = 0, reaped = 0;
+  for (int i = 0; i < started; ++i) killed += kill(pids[i], SIGKILL) == 0;
+  for (int i = 0; i < started; ++i) reaped += wait_code(pids[i]) == -1000 - SIGKILL;
+  char detail[80];
+  std::snprintf(detail, sizeof detail, "(started %d, killed %d, reaped %d; spawn answered %d)", started, killed,
+                reaped, started < kLive ? pids[started] : 0);
+  check("many_live_processes", started == kLive && killed == kLive && reaped == kLive, detail);
+}
+
 int driver(bool full) {
   if (koios::pid_channel() == kInvalidHandle) {
     check("pidsrv_channel", false, "(started without pidsrv)");
@@ -690,6 +711,7 @@ int driver(bool full) {
   setns_by_token();
   forged_tokens();
   hostile_client();
+  many_live_processes();
   if (full) churn();
   std::printf("pid_tests: %d failed\n", g_failures);
   return g_failures;
